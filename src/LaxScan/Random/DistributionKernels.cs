@@ -78,14 +78,6 @@ internal static class DistributionKernels
         }
     }
 
-    /// <summary><c>x = x * scale</c> into another span, flushed.</summary>
-    public static void Scale(ReadOnlySpan<float> x, Span<float> destination, float scale)
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            destination[i] = XlaMath.FlushToZero(x[i] * scale);
-        }
-    }
 
     private static Vector512<float> FlushToZero(Vector512<float> v)
     {
