@@ -17,7 +17,7 @@ public sealed class GemvOperator : IDisposable
 
     private readonly float[] _w;
     private readonly bool _wNeedsFlush;
-    private readonly float[] _xFlushed;
+    private float[] _xFlushed = [];
     private readonly SimdTier _tier;
     private readonly int[] _splits;
     private readonly StepWorkers? _workers;
@@ -27,6 +27,7 @@ public sealed class GemvOperator : IDisposable
     private float[]? _y;
     private bool _flush;
     private bool _tanh;
+    private int _batch = 1;
 
     /// <summary>Binds a K x N matrix.</summary>
     /// <param name="w">The matrix, shape (K, N); its buffer is read, not copied, unless it holds subnormals or tiny values.</param>
@@ -60,7 +61,6 @@ public sealed class GemvOperator : IDisposable
             _w = w.Data;
         }
 
-        _xFlushed = new float[Rows];
         int parts = threads switch
         {
             1 => 1,
@@ -98,15 +98,27 @@ public sealed class GemvOperator : IDisposable
 
     /// <summary><c>y = tanh(x @ W)</c> with XLA's tanh, the step of the LaxScan recurrence.</summary>
     /// <exception cref="ArgumentException">The lengths do not match the matrix.</exception>
-    public void MultiplyTanh(float[] x, float[] y) => Run(x, y, tanh: true);
+    public void MultiplyTanh(float[] x, float[] y) => Run(x, y, 1, tanh: true);
 
-    private void Run(float[] x, float[] y, bool tanh)
+    /// <summary>
+    /// <c>Y = tanh(X @ W)</c> for <paramref name="batch"/> rows at once; row b gets the bits
+    /// <see cref="MultiplyTanh(float[], float[])"/> gives for row b alone.
+    /// </summary>
+    /// <param name="x">B rows of K, row-major.</param>
+    /// <param name="y">B rows of N, row-major.</param>
+    /// <param name="batch">B, at least 1.</param>
+    /// <exception cref="ArgumentException">The lengths do not match the matrix and batch.</exception>
+    public void MultiplyTanh(float[] x, float[] y, int batch) => Run(x, y, batch, tanh: true);
+
+    private void Run(float[] x, float[] y, bool tanh) => Run(x, y, 1, tanh);
+
+    private void Run(float[] x, float[] y, int batch, bool tanh)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        if (x.Length != Rows || y.Length != Columns)
+        if (batch < 1 || x.Length != (long)batch * Rows || y.Length != (long)batch * Columns)
         {
-            ThrowHelper.ThrowArgument($"a {Rows}x{Columns} GEMV needs x of length {Rows} and y of length {Columns}, but got {x.Length} and {y.Length}", nameof(x));
+            ThrowHelper.ThrowArgument($"a {Rows}x{Columns} GEMV of {batch} rows needs x of length {(long)batch * Rows} and y of length {(long)batch * Columns}, but got {x.Length} and {y.Length}", nameof(x));
         }
 
         if (ReferenceEquals(x, y))
@@ -117,6 +129,11 @@ public sealed class GemvOperator : IDisposable
         _flush = _wNeedsFlush || Gemv.NeedsFlush(x);
         if (_flush)
         {
+            if (_xFlushed.Length != x.Length)
+            {
+                _xFlushed = new float[x.Length];
+            }
+
             x.CopyTo(_xFlushed, 0);
             Gemv.FlushAll(_xFlushed);
             _x = _xFlushed;
@@ -128,6 +145,7 @@ public sealed class GemvOperator : IDisposable
 
         _y = y;
         _tanh = tanh;
+        _batch = batch;
         if (_workers is null)
         {
             RunPart(0);
@@ -145,7 +163,18 @@ public sealed class GemvOperator : IDisposable
         int start = _splits[part];
         int end = _splits[part + 1];
         Span<float> y = _y;
-        if (_flush)
+        if (_batch > 1)
+        {
+            if (_flush)
+            {
+                Gemv.BatchRange<Yes>(_x, _w, y, _batch, Rows, Columns, start, end, _tier);
+            }
+            else
+            {
+                Gemv.BatchRange<No>(_x, _w, y, _batch, Rows, Columns, start, end, _tier);
+            }
+        }
+        else if (_flush)
         {
             Gemv.Range<Yes>(_x, _w, Columns, y, start, end, _tier);
         }
@@ -156,8 +185,11 @@ public sealed class GemvOperator : IDisposable
 
         if (_tanh)
         {
-            Span<float> slice = y[start..end];
-            XlaMath.Tanh(slice, slice, _tier);
+            for (int b = 0; b < _batch; b++)
+            {
+                Span<float> slice = y.Slice((b * Columns) + start, end - start);
+                XlaMath.Tanh(slice, slice, _tier);
+            }
         }
     }
 
