@@ -27,7 +27,6 @@ public static class NpyWriter
     {
         ArgumentNullException.ThrowIfNull(array);
         NpyReader.EnsureLittleEndianHost();
-        cancellationToken.ThrowIfCancellationRequested();
         using AtomicFile file = AtomicFile.Create(path);
         WriteCore(file.Stream, array, cancellationToken);
         file.Commit();
@@ -57,6 +56,7 @@ public static class NpyWriter
     /// <summary>Writes elements as their little-endian bytes in chunks, so cancellation is noticed and no span exceeds 2 GiB.</summary>
     internal static void WriteData<T>(Stream stream, ReadOnlySpan<T> data, CancellationToken cancellationToken) where T : unmanaged
     {
+        cancellationToken.ThrowIfCancellationRequested();
         int perChunk = ChunkBytes / Unsafe.SizeOf<T>();
         for (int start = 0; start < data.Length; start += perChunk)
         {
