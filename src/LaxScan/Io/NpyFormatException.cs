@@ -15,7 +15,7 @@ public enum NpyErrorKind
     /// <summary>The format version is not 1.0, 2.0 or 3.0.</summary>
     UnsupportedVersion,
 
-    /// <summary>The header length field is beyond the file, beyond <see cref="NpyReader.MaxHeaderLength"/>, or leaves the data unaligned.</summary>
+    /// <summary>The header length field exceeds <see cref="NpyReader.MaxHeaderLength"/>, or puts the data at an offset that is not a multiple of 16. (A length beyond the end of the file is <see cref="Truncated"/>.)</summary>
     BadHeaderLength,
 
     /// <summary>The header is not the Python dict literal the format prescribes, or its keys are not exactly <c>descr</c>, <c>fortran_order</c> and <c>shape</c>.</summary>

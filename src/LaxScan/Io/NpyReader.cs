@@ -16,6 +16,8 @@ namespace LaxScan.Io;
 /// <see cref="MaxHeaderLength"/> and checked against the stream length, and the data length the header announces is
 /// checked against the bytes that are there before the array is allocated. For a stream that cannot seek, the array
 /// grows geometrically as data actually arrives, so a lying header fails as truncated after reading what exists.</para>
+/// <para>The data must start at a multiple of 16 bytes: NumPy pads the header to 64 (older versions to 16), so any
+/// other offset means the length field is damaged.</para>
 /// <para>Reading a stream starts at its current position and requires the array to end at the end of the stream:
 /// anything after the data is an error, as a header that under-states the shape would otherwise go unnoticed.</para>
 /// </remarks>
