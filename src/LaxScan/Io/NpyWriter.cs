@@ -32,6 +32,28 @@ public static class NpyWriter
         file.Commit();
     }
 
+    /// <summary>Writes an array of any LaxScan dtype to a .npy file atomically, as <see cref="Write{T}(string, NDArray{T}, CancellationToken)"/> does.</summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="array">The array: an <see cref="NDArray{T}"/> of <see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</param>
+    /// <param name="cancellationToken">Checked between chunks of data; cancelling leaves no file behind.</param>
+    /// <exception cref="ArgumentException"><paramref name="array"/> is not one of those array types.</exception>
+    /// <exception cref="IOException">The file cannot be written (<see cref="DirectoryNotFoundException"/> if its directory does not exist).</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static void Write(string path, INDArray array, CancellationToken cancellationToken = default)
+    {
+        switch (array)
+        {
+            case NDArray<float> a: Write(path, a, cancellationToken); break;
+            case NDArray<byte> a: Write(path, a, cancellationToken); break;
+            case NDArray<ushort> a: Write(path, a, cancellationToken); break;
+            case NDArray<uint> a: Write(path, a, cancellationToken); break;
+            case NDArray<ulong> a: Write(path, a, cancellationToken); break;
+            case null: throw new ArgumentNullException(nameof(array));
+            default: ThrowHelper.ThrowArgument($"{array.GetType().Name} is not an array type the .npy writer knows; use NDArray<T> of float, byte, ushort, uint or ulong", nameof(array)); break;
+        }
+    }
+
     /// <summary>Writes an array in .npy format to a stream at its current position.</summary>
     /// <typeparam name="T"><see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</typeparam>
     /// <param name="stream">The stream; it is neither flushed nor closed.</param>
