@@ -1,0 +1,233 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace LaxScan;
+
+public static partial class Gemv
+{
+    /// <summary>
+    /// The vector kernel: outputs [start, end) of <c>y = x @ W</c> for a K x N matrix, vectorised across outputs so that
+    /// each lane runs exactly the scalar reference's FMA sequence (k ascending, from 0). Lane width and how the
+    /// outputs are cut into blocks therefore cannot change a bit.
+    /// </summary>
+    /// <typeparam name="TLanes">The vector width.</typeparam>
+    /// <typeparam name="TV">The vector type.</typeparam>
+    /// <typeparam name="TFlush">Whether to flush subnormal partial sums (needed only when an input is tiny; see <see cref="NeedsFlush"/>).</typeparam>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Kernel<TLanes, TV, TFlush>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, int n, Span<float> y, int start, int end)
+        where TLanes : IGemvLanes<TV>
+        where TV : struct
+        where TFlush : struct, IFlag
+    {
+        int k = x.Length;
+        int width = TLanes.Count;
+        ref float wr = ref MemoryMarshal.GetReference(w);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int j = start;
+
+        // Eight accumulators keep eight independent FMA chains in flight, enough to hide FMA latency.
+        for (; j + (8 * width) <= end; j += 8 * width)
+        {
+            TV a0 = TLanes.Zero, a1 = TLanes.Zero, a2 = TLanes.Zero, a3 = TLanes.Zero;
+            TV a4 = TLanes.Zero, a5 = TLanes.Zero, a6 = TLanes.Zero, a7 = TLanes.Zero;
+            nuint row = (nuint)j;
+            for (int i = 0; i < k; i++, row += (nuint)n)
+            {
+                TV xi = TLanes.Create(Unsafe.Add(ref xr, i));
+                a0 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row), xi, a0);
+                a1 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)width), xi, a1);
+                a2 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(2 * width)), xi, a2);
+                a3 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(3 * width)), xi, a3);
+                a4 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(4 * width)), xi, a4);
+                a5 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(5 * width)), xi, a5);
+                a6 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(6 * width)), xi, a6);
+                a7 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(7 * width)), xi, a7);
+            }
+
+            TLanes.Store(a0, ref yr, (nuint)j);
+            TLanes.Store(a1, ref yr, (nuint)(j + width));
+            TLanes.Store(a2, ref yr, (nuint)(j + (2 * width)));
+            TLanes.Store(a3, ref yr, (nuint)(j + (3 * width)));
+            TLanes.Store(a4, ref yr, (nuint)(j + (4 * width)));
+            TLanes.Store(a5, ref yr, (nuint)(j + (5 * width)));
+            TLanes.Store(a6, ref yr, (nuint)(j + (6 * width)));
+            TLanes.Store(a7, ref yr, (nuint)(j + (7 * width)));
+        }
+
+        for (; j + width <= end; j += width)
+        {
+            TV a = TLanes.Zero;
+            nuint row = (nuint)j;
+            for (int i = 0; i < k; i++, row += (nuint)n)
+            {
+                a = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row), TLanes.Create(Unsafe.Add(ref xr, i)), a);
+            }
+
+            TLanes.Store(a, ref yr, (nuint)j);
+        }
+
+        for (; j < end; j++)
+        {
+            float a = 0f;
+            nuint row = (nuint)j;
+            for (int i = 0; i < k; i++, row += (nuint)n)
+            {
+                a = MathF.FusedMultiplyAdd(Unsafe.Add(ref wr, row), Unsafe.Add(ref xr, i), a);
+                if (TFlush.Value)
+                {
+                    a = Numerics.XlaMath.FlushToZero(a);
+                }
+            }
+
+            Unsafe.Add(ref yr, j) = a;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Step<TLanes, TV, TFlush>(TV w, TV x, TV acc)
+        where TLanes : IGemvLanes<TV>
+        where TV : struct
+        where TFlush : struct, IFlag
+    {
+        TV sum = TLanes.Fma(w, x, acc);
+        return TFlush.Value ? TLanes.FlushToZero(sum) : sum;
+    }
+
+    /// <summary>
+    /// Whether a product with this vector can meet a subnormal. If every nonzero |x[k]| and |W[k, n]| is at least
+    /// 2^-40, each is a multiple of 2^-63, so every product and partial sum is a multiple of 2^-126 and a nonzero one
+    /// is at least the smallest normal: no subnormal can arise, and the kernel that flushes is not needed.
+    /// </summary>
+    internal static bool NeedsFlush(ReadOnlySpan<float> values)
+    {
+        const uint TinyBits = 0x2B80_0000;   // 2^-40
+        foreach (float v in values)
+        {
+            uint abs = BitConverter.SingleToUInt32Bits(v) & 0x7FFF_FFFF;
+            if (abs != 0 && abs < TinyBits)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>A compile-time boolean, so a generic kernel specialises and the branch it guards disappears.</summary>
+internal interface IFlag
+{
+    static abstract bool Value { get; }
+}
+
+internal readonly struct Yes : IFlag
+{
+    public static bool Value => true;
+}
+
+internal readonly struct No : IFlag
+{
+    public static bool Value => false;
+}
+
+/// <summary>The float lane operations the GEMV needs, one implementation per vector width.</summary>
+internal interface IGemvLanes<TV>
+    where TV : struct
+{
+    static abstract int Count { get; }
+
+    static abstract TV Zero { get; }
+
+    static abstract TV Create(float value);
+
+    static abstract TV Load(ref float source, nuint offset);
+
+    static abstract void Store(TV value, ref float destination, nuint offset);
+
+    static abstract TV Fma(TV a, TV b, TV c);
+
+    static abstract TV FlushToZero(TV value);
+}
+
+internal readonly struct GemvLanes512 : IGemvLanes<Vector512<float>>
+{
+    public static int Count => Vector512<float>.Count;
+
+    public static Vector512<float> Zero => Vector512<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Create(float value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load(ref float source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FlushToZero(Vector512<float> value)
+    {
+        Vector512<uint> bits = value.AsUInt32();
+        Vector512<uint> tiny = Vector512.LessThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x0080_0000u));
+        return Vector512.ConditionalSelect(tiny, bits & Vector512.Create(0x8000_0000u), bits).AsSingle();
+    }
+}
+
+internal readonly struct GemvLanes256 : IGemvLanes<Vector256<float>>
+{
+    public static int Count => Vector256<float>.Count;
+
+    public static Vector256<float> Zero => Vector256<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Create(float value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> FlushToZero(Vector256<float> value)
+    {
+        Vector256<uint> bits = value.AsUInt32();
+        Vector256<uint> tiny = Vector256.LessThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(0x0080_0000u));
+        return Vector256.ConditionalSelect(tiny, bits & Vector256.Create(0x8000_0000u), bits).AsSingle();
+    }
+}
+
+internal readonly struct GemvLanes128 : IGemvLanes<Vector128<float>>
+{
+    public static int Count => Vector128<float>.Count;
+
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Create(float value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FlushToZero(Vector128<float> value)
+    {
+        Vector128<uint> bits = value.AsUInt32();
+        Vector128<uint> tiny = Vector128.LessThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x0080_0000u));
+        return Vector128.ConditionalSelect(tiny, bits & Vector128.Create(0x8000_0000u), bits).AsSingle();
+    }
+}

@@ -1,0 +1,101 @@
+using LaxScan.Random;
+
+namespace LaxScan.Linen;
+
+/// <summary>
+/// A Flax <c>nn.Module</c> with one <c>@compact</c> <c>__call__</c>: <see cref="Call(Scope, TIn)"/> creates params with
+/// <see cref="Scope.Param"/> and runs submodules with <see cref="Scope.Call{TIn, TOut}"/> as it computes. Modules hold
+/// hyperparameters only; the variables live outside, returned by <c>Init</c> and passed to <c>Apply</c>.
+/// </summary>
+/// <typeparam name="TIn">The input type (a tuple for several inputs).</typeparam>
+/// <typeparam name="TOut">The output type.</typeparam>
+public abstract class Module<TIn, TOut> : Module
+{
+    /// <summary>
+    /// Flax's <c>model.init(key, x)</c>: runs the module with all collections mutable and returns the variables it
+    /// created, such as <c>{"params": {"W": ...}}</c>. The key becomes the <c>params</c> stream unchanged (no split).
+    /// </summary>
+    /// <param name="key">The <c>params</c> stream's key.</param>
+    /// <param name="input">An input of the shape the module will be applied to.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for JAX's and Flax's defaults.</param>
+    public Variables Init(PrngKey key, TIn input, LinenOptions? options = null) => InitWithOutput(key, input, options).Variables;
+
+    /// <summary>Flax's <c>model.init(rngs, x)</c> with named RNG streams, such as <c>{"params": k1, "dropout": k2}</c>.</summary>
+    /// <param name="rngs">The streams; keys are used unchanged.</param>
+    /// <param name="input">An input of the shape the module will be applied to.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    public Variables Init(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null) =>
+        InitWithOutput(rngs, input, options).Variables;
+
+    /// <summary>Flax's <c>model.init_with_output(key, x)</c>: the output of the init run and the variables.</summary>
+    /// <param name="key">The <c>params</c> stream's key.</param>
+    /// <param name="input">The input.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    public (TOut Output, Variables Variables) InitWithOutput(PrngKey key, TIn input, LinenOptions? options = null) =>
+        InitWithOutput(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, input, options);
+
+    /// <summary>Flax's <c>model.init_with_output(rngs, x)</c> with named RNG streams.</summary>
+    /// <param name="rngs">The streams; keys are used unchanged.</param>
+    /// <param name="input">The input.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    public (TOut Output, Variables Variables) InitWithOutput(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rngs);
+        var store = new VariableStore(Variables.Empty, mutable: true, initializing: true);
+        TOut output = Invoke(Scope.CreateRoot(store, rngs, ClassName, options ?? LinenOptions.Default), input);
+        return (output, store.Root);
+    }
+
+    /// <summary>
+    /// Flax's <c>model.apply(variables, x)</c>: runs the module with every collection immutable, so each param must
+    /// exist with the shape the module asks for. It makes no RNG key unless the module asks for one explicitly.
+    /// </summary>
+    /// <param name="variables">The variables <c>Init</c> returned, such as <c>{"params": {...}}</c>.</param>
+    /// <param name="input">The input.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    /// <exception cref="ApplyScopeInvalidVariablesStructureError">The variables are <c>{"params": {"params": ...}}</c>.</exception>
+    /// <exception cref="ApplyScopeInvalidVariablesTypeError">A top-level entry is an array rather than a collection.</exception>
+    /// <exception cref="ScopeParamNotFoundError">A param is missing.</exception>
+    /// <exception cref="ScopeParamShapeError">A param has another shape than the module asks for.</exception>
+    public TOut Apply(Variables variables, TIn input, LinenOptions? options = null) => Apply(variables, input, null, options);
+
+    /// <summary>Flax's <c>model.apply(variables, x, rngs=...)</c>: as <see cref="Apply(Variables, TIn, LinenOptions?)"/>, with RNG streams for modules that ask for keys (dropout, say).</summary>
+    /// <param name="variables">The variables <c>Init</c> returned.</param>
+    /// <param name="input">The input.</param>
+    /// <param name="rngs">The streams, or null for none.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    /// <exception cref="ApplyScopeInvalidVariablesStructureError">The variables are <c>{"params": {"params": ...}}</c>.</exception>
+    /// <exception cref="ApplyScopeInvalidVariablesTypeError">A top-level entry is an array rather than a collection.</exception>
+    public TOut Apply(Variables variables, TIn input, IReadOnlyDictionary<string, PrngKey>? rngs, LinenOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+
+        // Flax's apply guesses that a "params" entry inside "params" is a doubled level, before checking types.
+        if (variables.TryGetDict(["params"], out Variables? parameters) && parameters.ContainsKey("params"))
+        {
+            throw new ApplyScopeInvalidVariablesStructureError(variables);
+        }
+
+        foreach (VariableEntry collection in variables)
+        {
+            if (collection.IsLeaf)
+            {
+                throw new ApplyScopeInvalidVariablesTypeError(collection.Key);
+            }
+        }
+
+        var store = new VariableStore(variables, mutable: false, initializing: false);
+        return Invoke(Scope.CreateRoot(store, rngs, ClassName, options ?? LinenOptions.Default), input);
+    }
+
+    /// <summary>
+    /// The module's computation, Flax's <c>@compact __call__</c>: make params with <paramref name="scope"/>'s
+    /// <see cref="Scope.Param"/> and run submodules with <see cref="Scope.Call{TIn, TOut}"/>. Called by <c>Init</c>,
+    /// <c>Apply</c> and a parent's <see cref="Scope.Call{TIn, TOut}"/>, never directly.
+    /// </summary>
+    /// <param name="scope">This module's scope for this run.</param>
+    /// <param name="input">The input.</param>
+    protected abstract TOut Call(Scope scope, TIn input);
+
+    internal TOut Invoke(Scope scope, TIn input) => Call(scope, input);
+}

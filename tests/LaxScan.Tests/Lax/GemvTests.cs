@@ -1,0 +1,156 @@
+using LaxScan.Numerics;
+
+namespace LaxScan.Tests.Lax;
+
+public class GemvTests
+{
+    public static TheoryData<SimdTier> Tiers => [SimdTier.Scalar, SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512];
+
+    private static float[] RandomValues(System.Random rng, int n, double scale = 1) =>
+        [.. Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 2 - 1) * scale))];
+
+    [Fact]
+    public void Reference_accumulates_in_order_with_one_rounding_per_term()
+    {
+        // 1 + 2^-24 + 2^-24: in order with FMA the first 2^-24 is lost (ties to even), then lost again: 1.
+        // Any other order or a wider accumulator would give 1 + 2^-23.
+        float tiny = MathF.Pow(2, -24);
+        float[] y = new float[1];
+        LaxScan.Gemv.Reference([1f, tiny, tiny], [1f, 1f, 1f], y);
+        Assert.Equal(1f, y[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Tiers))]
+    public void Every_tier_equals_the_reference_for_all_small_shapes(SimdTier tier)
+    {
+        var rng = new System.Random(11);
+        foreach (int k in new[] { 0, 1, 3, 17 })
+        {
+            for (int n = 0; n <= 300; n += n < 40 ? 1 : 37)
+            {
+                float[] x = RandomValues(rng, k);
+                float[] w = RandomValues(rng, k * n);
+                float[] expected = new float[n];
+                float[] actual = new float[n];
+                LaxScan.Gemv.Reference(x, w, expected);
+                LaxScan.Gemv.Multiply(x, w, actual, tier);
+                Bits.Equal(expected, actual, $"k={k} n={n}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Tiers))]
+    public void Tiny_inputs_flush_subnormal_partial_sums_like_XLA(SimdTier tier)
+    {
+        var rng = new System.Random(12);
+        for (int n = 1; n <= 70; n += 3)
+        {
+            int k = 9;
+            // Products near 2^-130: partial sums land in the subnormal range, where FTZ/DAZ changes the bits.
+            float[] x = RandomValues(rng, k, 1e-20);
+            float[] w = RandomValues(rng, k * n, 1e-19);
+            x[2] = BitConverter.UInt32BitsToSingle(0x0000_0123);   // a subnormal input counts as zero
+            float[] expected = new float[n];
+            float[] actual = new float[n];
+            LaxScan.Gemv.Reference(x, w, expected);
+            LaxScan.Gemv.Multiply(x, w, actual, tier);
+            Bits.Equal(expected, actual, $"n={n}");
+            Assert.DoesNotContain(actual, XlaMath.IsSubnormal);
+        }
+    }
+
+    [Fact]
+    public void The_flush_free_kernel_is_only_skipped_when_no_value_is_tiny()
+    {
+        Assert.False(LaxScan.Gemv.NeedsFlush([0f, -0f, 1f, MathF.Pow(2, -40), -MathF.Pow(2, -40)]));
+        Assert.True(LaxScan.Gemv.NeedsFlush([1f, MathF.Pow(2, -41)]));
+        Assert.True(LaxScan.Gemv.NeedsFlush([BitConverter.UInt32BitsToSingle(1)]));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void The_operator_gives_the_reference_bits_at_any_thread_count(int threads)
+    {
+        var rng = new System.Random(13);
+        foreach (int h in new[] { 1, 5, 129, 300, 520 })
+        {
+            var w = new NDArray<float>(new Shape(h, h), RandomValues(rng, h * h, 0.1));
+            float[] x = RandomValues(rng, h);
+            float[] expected = new float[h];
+            LaxScan.Gemv.Reference(x, w.Span, expected);
+            for (int i = 0; i < h; i++)
+            {
+                expected[i] = XlaMath.Tanh(expected[i]);
+            }
+
+            using var op = new GemvOperator(w, threads);
+            float[] actual = new float[h];
+            for (int repeat = 0; repeat < 3; repeat++)
+            {
+                op.MultiplyTanh(x, actual);
+                Bits.Equal(expected, actual, $"h={h} threads={op.Threads}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_operator_rejects_wrong_lengths_and_aliasing()
+    {
+        using var op = new GemvOperator(new NDArray<float>(new Shape(3, 3)));
+        Assert.Throws<ArgumentException>(() => op.Multiply(new float[2], new float[3]));
+        float[] same = new float[3];
+        Assert.Throws<ArgumentException>(() => op.Multiply(same, same));
+        Assert.Throws<ArgumentException>(() => new GemvOperator(new NDArray<float>(new Shape(3))));
+    }
+}
+
+public class GemvBatchTests
+{
+    public static TheoryData<SimdTier> Tiers => [SimdTier.Scalar, SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512];
+
+    [Theory]
+    [MemberData(nameof(Tiers))]
+    public void Every_row_of_a_batch_has_the_bits_of_its_single_run(SimdTier tier)
+    {
+        var rng = new System.Random(21);
+        foreach ((int b, int k, int n) in new[] { (1, 5, 7), (4, 9, 48), (5, 33, 100), (9, 16, 130), (64, 20, 61) })
+        {
+            float[] x = [.. Enumerable.Range(0, b * k).Select(_ => (float)(rng.NextDouble() - 0.5))];
+            float[] w = [.. Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() - 0.5))];
+            float[] y = new float[b * n];
+            LaxScan.Gemv.BatchRange<No>(x, w, y, b, k, n, 0, n, tier);
+            for (int r = 0; r < b; r++)
+            {
+                float[] single = new float[n];
+                LaxScan.Gemv.Reference(x.AsSpan(r * k, k), w, single);
+                Bits.Equal(single, y.AsSpan(r * n, n), $"b={b} k={k} n={n} row {r}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_batched_operator_matches_single_runs_at_any_thread_count(int threads)
+    {
+        var rng = new System.Random(22);
+        int h = 300;
+        int b = 6;
+        var w = new NDArray<float>(new Shape(h, h), [.. Enumerable.Range(0, h * h).Select(_ => (float)(rng.NextDouble() - 0.5) * 0.1f)]);
+        float[] x = [.. Enumerable.Range(0, b * h).Select(_ => (float)(rng.NextDouble() - 0.5))];
+        x[h + 3] = 1e-30f;   // one tiny value sends the whole batch through the flushing kernel
+        using var op = new GemvOperator(w, threads);
+        float[] y = new float[b * h];
+        op.MultiplyTanh(x, y, b);
+        for (int r = 0; r < b; r++)
+        {
+            float[] single = new float[h];
+            op.MultiplyTanh(x.AsSpan(r * h, h).ToArray(), single);
+            Bits.Equal(single, y.AsSpan(r * h, h), $"row {r}");
+        }
+    }
+}
