@@ -1,0 +1,94 @@
+using LaxScan.Linen;
+using LaxScan.Random;
+
+namespace LaxScan.Models;
+
+/// <summary>
+/// The seed's function <c>lax_scan_in_module(seed, x, hidden, T)</c>: build <see cref="LaxScanModule"/>, <c>init</c>
+/// it with <c>PRNGKey(seed)</c> and x, then <c>apply</c> the variables to x and return the final carry.
+/// </summary>
+/// <example>
+/// <code>
+/// using static LaxScan.Models.LaxScanFunctions;
+/// NDArray&lt;float&gt; h = LaxScanInModule(seed: 0, x: [0.5f, -1f, 0.25f, 2f], hidden: 4, steps: 10);
+/// </code>
+/// </example>
+public static class LaxScanFunctions
+{
+    /// <summary><c>lax_scan_in_module(seed, x, hidden, T)</c> for one input vector.</summary>
+    /// <param name="seed">The seed of <c>jax.random.PRNGKey(seed)</c> (64-bit mode off: the key is <c>[0, seed mod 2^32]</c>).</param>
+    /// <param name="x">The input, length <paramref name="hidden"/>.</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="steps">T, zero or more.</param>
+    /// <param name="options">The threefry mode, RNG separator, threads, cancellation and step observer; null for the defaults.</param>
+    /// <returns>The final carry, shape (H,).</returns>
+    /// <exception cref="ArgumentException">x's length is not <paramref name="hidden"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="hidden"/> &lt; 1 or <paramref name="steps"/> &lt; 0.</exception>
+    /// <exception cref="InsufficientMemoryException">W (H x H float32) cannot be allocated.</exception>
+    public static NDArray<float> LaxScanInModule(long seed, ReadOnlySpan<float> x, int hidden, long steps, LaxScanOptions? options = null) =>
+        LaxScanInModule(PrngKey.FromSeed(seed), new NDArray<float>(new Shape(x.Length), x.ToArray()), hidden, steps, options);
+
+    /// <summary><c>lax_scan_in_module</c> with a raw key instead of a seed.</summary>
+    /// <param name="key">The key that <c>init</c> receives.</param>
+    /// <param name="x">The input, shape (H,) or a batch (B, H).</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="steps">T, zero or more.</param>
+    /// <param name="options">The threefry mode, RNG separator, threads, cancellation and step observer; null for the defaults.</param>
+    /// <returns>The final carry, the shape of x.</returns>
+    /// <exception cref="ArgumentException">x is not (H,) or (B, H).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="hidden"/> &lt; 1 or <paramref name="steps"/> &lt; 0.</exception>
+    /// <exception cref="InsufficientMemoryException">W (H x H float32) cannot be allocated.</exception>
+    public static NDArray<float> LaxScanInModule(PrngKey key, NDArray<float> x, int hidden, long steps, LaxScanOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        options ??= LaxScanOptions.Default;
+        LaxScanModule module = options.CreateModule(hidden, steps);
+        Variables variables = Init(module, key, x, options);
+        return module.Apply(variables, x, options.Linen);
+    }
+
+    /// <summary>
+    /// The variables <c>LaxScanModule(hidden, T).init(key, x)</c> makes, <c>{"params": {"W": (H, H)}}</c>, without
+    /// running the recurrence (init's own run of the scan changes nothing it returns).
+    /// </summary>
+    /// <param name="key">The key that <c>init</c> receives.</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="hidden"/> &lt; 1.</exception>
+    /// <exception cref="InsufficientMemoryException">W cannot be allocated.</exception>
+    public static Variables Params(PrngKey key, int hidden, LaxScanOptions? options = null)
+    {
+        options ??= LaxScanOptions.Default;
+        var module = new LaxScanModule(hidden, steps: 0);
+        return Init(module, key, new NDArray<float>(new Shape(hidden)), options);
+    }
+
+    private static Variables Init(LaxScanModule module, PrngKey key, NDArray<float> x, LaxScanOptions options)
+    {
+        // init runs the module once too; T = 0 makes that run one GEMV instead of T, and W's key does not depend on T.
+        var initModule = new LaxScanModule(module.Hidden, steps: 0) { Threads = module.Threads, CancellationToken = module.CancellationToken };
+        return initModule.Init(key, x, options.Linen);
+    }
+}
+
+/// <summary>How <see cref="LaxScanFunctions.LaxScanInModule(long, ReadOnlySpan{float}, int, long, LaxScanOptions?)"/> runs; every default is JAX's and Flax's.</summary>
+public sealed record LaxScanOptions
+{
+    /// <summary>All defaults: partitionable threefry, no RNG separator, automatic threads.</summary>
+    public static LaxScanOptions Default { get; } = new();
+
+    /// <summary>JAX's <c>jax_threefry_partitionable</c> flag and Flax's <c>flax_fix_rng_separator</c>.</summary>
+    public LinenOptions Linen { get; init; } = LinenOptions.Default;
+
+    /// <summary>Threads per step: 0 picks by size, 1 keeps to the calling thread. The bits are the same either way.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Stops a long run between steps.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>Sees every state of the apply run: step 0 (after <c>tanh(x @ W)</c>) through T.</summary>
+    public StepObserver? OnStep { get; init; }
+
+    internal LaxScanModule CreateModule(int hidden, long steps) =>
+        new(hidden, steps) { Threads = Threads, CancellationToken = CancellationToken, OnStep = OnStep };
+}
