@@ -17,10 +17,9 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFil
 
     /// <summary>
     /// Finishes a command: writes <paramref name="array"/> to <paramref name="outPath"/> when given, then the array
-    /// as JSON between <paramref name="prefix"/> and <paramref name="suffix"/>. The file comes first so that a failure
-    /// to write it leaves standard output empty.
+    /// as JSON. The file comes first so that a failure to write it leaves standard output empty.
     /// </summary>
-    public int Emit<T>(NDArray<T> array, string? outPath, string prefix = "", string suffix = "")
+    public int Emit<T>(NDArray<T> array, string? outPath)
         where T : unmanaged, ISpanFormattable
     {
         if (outPath is not null)
@@ -29,9 +28,16 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFil
         }
 
         var json = new JsonOutput(Out);
-        json.WriteRaw(prefix);
         json.WriteArray(array);
-        json.WriteRaw(suffix);
+        json.End();
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Finishes a command whose result is a Flax variables tree.</summary>
+    public int EmitVariables(Linen.Variables variables)
+    {
+        var json = new JsonOutput(Out);
+        json.WriteVariables(variables);
         json.End();
         return ExitCodes.Success;
     }

@@ -66,11 +66,15 @@ public static class LaxScanCli
         };
         CliHelp.Examples(
             root,
+            "laxscan run --hidden 4 --steps 10 --x 0.5,-1,0.25,2 --seed 0",
+            "laxscan params --hidden 4 --seed 0",
             "laxscan random split --seed 0",
             "laxscan random normal --seed 42 --shape 3",
             "laxscan init lecun_normal --seed 0 --shape 4,3",
             "laxscan random split --help");
         CliHelp.Install(root);
+        root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(ParamsCommand.Create(context));
         root.Subcommands.Add(RandomCommand.Create(context));
         root.Subcommands.Add(InitCommand.Create(context));
         return root;

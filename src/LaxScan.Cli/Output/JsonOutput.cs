@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Json;
+using LaxScan.Linen;
 
 namespace LaxScan.Cli.Output;
 
@@ -34,8 +36,36 @@ internal sealed class JsonOutput(TextWriter writer)
         }
     }
 
-    /// <summary>Writes raw JSON punctuation or an already-escaped property name such as <c>{"params":</c>.</summary>
-    public void WriteRaw(string json) => _writer.Write(json);
+    /// <summary>
+    /// Writes a Flax variables tree as nested JSON objects, <c>{"params":{"W":[[...]]}}</c>, in the tree's order;
+    /// each array as <see cref="WriteArray{T}(NDArray{T})"/> writes it.
+    /// </summary>
+    public void WriteVariables(Variables variables)
+    {
+        _writer.Write('{');
+        bool first = true;
+        foreach (VariableEntry entry in variables)
+        {
+            if (!first)
+            {
+                _writer.Write(',');
+            }
+
+            first = false;
+            _writer.Write(JsonSerializer.Serialize(entry.Key));
+            _writer.Write(':');
+            if (entry.Dict is { } dict)
+            {
+                WriteVariables(dict);
+            }
+            else
+            {
+                WriteLeaf(entry.Leaf!);
+            }
+        }
+
+        _writer.Write('}');
+    }
 
     /// <summary>Ends the document: the contract's one newline after the JSON.</summary>
     public void End()
@@ -66,6 +96,19 @@ internal sealed class JsonOutput(TextWriter writer)
         // "R" on float is the shortest text that parses back to the same float32, and prints -0 for negative zero.
         value.TryFormat(buffer, out int written, "R", CultureInfo.InvariantCulture);
         return written;
+    }
+
+    private void WriteLeaf(INDArray leaf)
+    {
+        switch (leaf)
+        {
+            case NDArray<float> a: WriteArray(a); break;
+            case NDArray<uint> a: WriteArray(a); break;
+            case NDArray<byte> a: WriteArray(a); break;
+            case NDArray<ushort> a: WriteArray(a); break;
+            case NDArray<ulong> a: WriteArray(a); break;
+            default: throw new NotSupportedException($"cannot print a variable of type {leaf.TypeString}");
+        }
     }
 
     private void WriteInteger<T>(T value)

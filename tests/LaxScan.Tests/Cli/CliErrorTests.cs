@@ -59,6 +59,23 @@ public class CliErrorTests
         { ["init", "variance_scaling", "--shape", "2,2", "--distribution", "untruncated_normal"], "--distribution must be one of truncated_normal, normal, uniform" },
         { ["init", "normal", "--shape", "2", "--stddev", "x"], "--stddev expects a number" },
         { ["init", "he_normal", "--shape", "2,2", "--in-axis", "a"], "--in-axis expects an integer" },
+        { ["run", "--steps", "1", "--x", "1"], "--hidden" },
+        { ["run", "--hidden", "1", "--x", "1"], "--steps" },
+        { ["run", "--hidden", "1", "--steps", "1"], "give --x v1,v2,... or --x-file x.npy" },
+        { ["run", "--hidden", "1", "--steps", "1", "--x", "1", "--x-file", "x.npy"], "--x and --x-file" },
+        { ["run", "--hidden", "2", "--steps", "1", "--x", "1,2,"], "--x item 3 of 3 is empty" },
+        { ["run", "--hidden", "2", "--steps", "1", "--x", "1,,2"], "--x item 2 of 3 is empty" },
+        { ["run", "--hidden", "2", "--steps", "1", "--x", ""], "--x item 1 of 1 is empty" },
+        { ["run", "--hidden", "2", "--steps", "1", "--x", "1,two"], "--x item 2 expects a number, but got 'two'" },
+        { ["run", "--hidden", "2", "--steps", "1", "--x", "1;2"], "--x item 1 expects a number, but got '1;2'" },
+        { ["run", "--hidden", "2.5", "--steps", "1", "--x", "1,2"], "--hidden expects an integer" },
+        { ["run", "--hidden", "2", "--steps", "1e3", "--x", "1,2"], "--steps expects an integer" },
+        { ["run", "--hidden", "2", "--steps", "9223372036854775808", "--x", "1,2"], "outside the signed 64-bit range" },
+        { ["run", "--hidden", "2", "--steps", "1", "--x-file", ""], "--x-file expects a file path" },
+        { ["run", "--hidden", "2", "--steps", "1", "--x", "1,2", "--seed", "1", "--key", "1,2"], "--seed and --key" },
+        { ["params"], "--hidden" },
+        { ["params", "--hidden", "x"], "--hidden expects an integer" },
+        { ["params", "--hidden", "2", "--threefry", "new"], "--threefry must be one of" },
     };
 
     public static TheoryData<string[], string> Failures => new()
@@ -74,6 +91,12 @@ public class CliErrorTests
         { ["init", "variance_scaling", "--shape", "2,2", "--scale", "0"], "positive finite scale" },
         { ["init", "variance_scaling", "--shape", "2,2", "--scale", "-inf"], "positive finite scale" },
         { ["init", "truncated_normal", "--shape", "2", "--lower", "1", "--upper", "1"], "lower < upper" },
+        { ["run", "--hidden", "3", "--steps", "1", "--x", "1,2"], "x has shape (2,)" },
+        { ["run", "--hidden", "0", "--steps", "1", "--x", "1"], "hidden must be >= 1" },
+        { ["run", "--hidden", "1", "--steps", "-1", "--x", "1"], "steps (T) must be >= 0" },
+        { ["run", "--hidden", "2", "--steps", "1", "--x-file", "missing.npy"], "missing.npy" },
+        { ["params", "--hidden", "100000"], "10,000,000,000 elements" },
+        { ["params", "--hidden", "-3"], "hidden must be >= 1" },
     };
 
     [Theory]
