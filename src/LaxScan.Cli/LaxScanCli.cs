@@ -37,13 +37,17 @@ public static class LaxScanCli
 
         try
         {
-            return parsed.Invoke(new InvocationConfiguration
+            int exitCode = parsed.Invoke(new InvocationConfiguration
             {
                 Output = stdout,
                 Error = stderr,
                 EnableDefaultExceptionHandler = false,
                 ProcessTerminationTimeout = null,
             });
+
+            // Flush here, inside the handler, so a full disk or closed stream is reported like any other failure.
+            stdout.Flush();
+            return exitCode;
         }
         catch (UsageException e)
         {
