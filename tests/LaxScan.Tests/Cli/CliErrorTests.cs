@@ -122,11 +122,11 @@ public class CliErrorTests
     public void No_out_file_is_written_on_any_failure(string[] args, string expected)
     {
         _ = expected;
-        var files = new RecordingArrayFiles();
-        CliRun run = Run(files, [.. args, "--out", "result.npy"]);
+        using var directory = new TempDirectory();
+        CliRun run = Run([.. args, "--out", directory["result.npy"]]);
         Assert.NotEqual(ExitCodes.Success, run.ExitCode);
-        Assert.Empty(files.Written);
         Assert.Equal(string.Empty, run.Stdout);
+        Assert.Empty(directory.Files());
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs <c>laxscan</c> in-process through <see cref="LaxScanCli.Run(IReadOnlyList{string}, TextWriter, TextWriter)"/>.</summary>
 internal static class CliHarness
 {
-    public static CliRun Run(params string[] args) => Run(new UnavailableArrayFiles(), args);
+    public static CliRun Run(params string[] args) => Run(new NpyArrayFiles(), args);
 
     public static CliRun Run(IArrayFiles files, params string[] args)
     {
@@ -97,6 +97,25 @@ internal static class CliHarness
     }
 
     public static ulong[] Integers(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetUInt64())];
+}
+
+/// <summary>A fresh directory under the system's temporary folder, deleted with everything in it on dispose.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"laxscan-cli-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string this[string name] => System.IO.Path.Combine(Path, name);
+
+    /// <summary>The names of the files in the directory, sorted: temporary files left behind show up here too.</summary>
+    public string[] Files() => [.. Directory.EnumerateFileSystemEntries(Path).Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal)!];
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
 }
 
 /// <summary>An <see cref="IArrayFiles"/> that keeps what was written, or fails when asked to.</summary>

@@ -97,15 +97,6 @@ public class CliOutputTests
     }
 
     [Fact]
-    public void Out_without_an_npy_writer_fails_without_a_file()
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"laxscan-{Guid.NewGuid():N}.npy");
-        string message = AssertFails(Run("random", "normal", "--out", path), ExitCodes.Failure);
-        Assert.Contains(path, message, StringComparison.Ordinal);
-        Assert.False(File.Exists(path));
-    }
-
-    [Fact]
     public void An_unexpected_exception_is_one_line_naming_its_type()
     {
         var files = new RecordingArrayFiles(new KeyNotFoundException("line one\nline two"));

@@ -38,6 +38,17 @@ public class CliProcessTests
         Assert.Equal(4070199207UL, json[0][0].GetUInt64());
     }
 
+    [Fact]
+    public void Out_writes_a_npy_file_numpy_can_read()
+    {
+        using var directory = new TempDirectory();
+        (int exitCode, string stdout, _) = Laxscan("run", "--hidden", "4", "--steps", "10", "--x", "0.5,-1,0.25,2", "--seed", "0", "--out", directory["y.npy"]);
+        Assert.Equal(0, exitCode);
+        NDArray<float> file = LaxScan.Io.NpyReader.ReadFloat32(directory["y.npy"]);
+        AssertSameArray(file, JsonDocument.Parse(stdout).RootElement);
+        AssertSameArray(LaxScan.Models.LaxScanFunctions.LaxScanInModule(0, [0.5f, -1f, 0.25f, 2f], 4, 10), JsonDocument.Parse(stdout).RootElement);
+    }
+
     [Theory]
     [InlineData(2, new[] { "random", "split", "--seed", "0", "--key", "0,0" })]
     [InlineData(2, new[] { "random", "normal", "--bogus" })]
