@@ -25,16 +25,10 @@ internal static class RunCommand
             "v1,v2,...",
             "The input, H comma-separated floats read as Python floats then float32; nan, inf, -inf, NaN, Infinity are accepted.",
             CliValues.TryParseFloat32List);
-        Option<string?> xFile = CliOptions.CreateReference(
+        Option<string?> xFile = CliOptions.FilePath(
             "--x-file",
             "x.npy",
-            "The input as a float32 .npy file of shape (H,), or (B, H) for B independent runs; instead of --x.",
-            (string text, string what, out string value, out string? error) =>
-            {
-                value = text;
-                error = text.Length == 0 ? $"{what} expects a file path, but got an empty string" : null;
-                return error is null;
-            });
+            "The input as a float32 .npy file of shape (H,), or (B, H) for B independent runs; instead of --x.");
         command.Options.Add(hidden);
         command.Options.Add(steps);
         command.Options.Add(x);

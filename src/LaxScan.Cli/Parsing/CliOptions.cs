@@ -59,10 +59,14 @@ internal static class CliOptions
 
     /// <summary><c>--out FILE.npy</c>.</summary>
     public static Option<string?> Out(string what) =>
-        CreateReference("--out", "FILE.npy", $"Also write {what} to this NumPy .npy file (complete or not at all).", (string text, string name, out string value, out string? error) =>
+        FilePath("--out", "FILE.npy", $"Also write {what} to this NumPy .npy file (complete or not at all).");
+
+    /// <summary>An option naming a file; the empty string is refused, since it can only be a quoting mistake.</summary>
+    public static Option<string?> FilePath(string name, string helpName, string description) =>
+        CreateReference(name, helpName, description, (string text, string what, out string value, out string? error) =>
         {
             value = text;
-            error = text.Length == 0 ? $"{name} expects a file path, but got an empty string" : null;
+            error = text.Length == 0 ? $"{what} expects a file path, but got an empty string" : null;
             return error is null;
         });
 
