@@ -20,7 +20,10 @@ internal static class CliOptions
             CustomParser = result => ParseLast(result, name, parse) is (true, var value) ? value : null,
         };
 
-    /// <summary>A reference-typed option of one value read by <paramref name="parse"/>; absent reads as <c>null</c>.</summary>
+    /// <summary>
+    /// A reference-typed option of one value read by <paramref name="parse"/>. Absent reads as <c>null</c>, except for
+    /// array types, which System.CommandLine reads as empty: ask <c>GetResult(option)</c> whether one was given.
+    /// </summary>
     public static Option<T?> CreateReference<T>(string name, string helpName, string description, TextParser<T> parse)
         where T : class =>
         new(name)
