@@ -59,14 +59,14 @@ internal static class FlaxMsgpackReader
     {
         if (data.IsEmpty)
         {
-            throw new FlaxCheckpointException("the checkpoint is empty; a Flax checkpoint is a msgpack map such as {\"params\": {...}}", 0);
+            throw Fail(0, new PathStack(), "the checkpoint is empty; a Flax checkpoint is a msgpack map such as {\"params\": {...}}");
         }
 
         fixed (byte* pointer = data)
         {
             using var memory = new PointerMemoryManager(pointer, data.Length);
             var reader = new MessagePackReader(memory.Memory);
-            var path = new List<string>();
+            var path = new PathStack();
             try
             {
                 if (reader.NextMessagePackType != MessagePackType.Map)
@@ -90,35 +90,29 @@ internal static class FlaxMsgpackReader
             }
             catch (EndOfStreamException e)
             {
-                throw Fail(reader.Consumed, path, $"the item at this offset needs more bytes than the {reader.Sequence.Length - reader.Consumed} that remain: the file is truncated or a length header lies", e);
+                throw Fail(path.ItemStart, path, $"the item at this offset needs more bytes than the {reader.Sequence.Length - path.ItemStart} that remain: the file is truncated or a length header lies", e);
             }
             catch (MessagePackSerializationException e)
             {
-                throw Fail(reader.Consumed, path, $"malformed msgpack: {e.Message}", e);
+                throw Fail(path.ItemStart, path, $"malformed msgpack: {e.Message}", e);
             }
             catch (InsufficientExecutionStackException e)
             {
-                throw Fail(reader.Consumed, path, $"maps nest deeper than {MaxDepth} levels; Flax variable trees are a few levels deep", e);
+                throw Fail(path.ItemStart, path, $"maps nest deeper than {MaxDepth} levels; Flax variable trees are a few levels deep", e);
             }
             catch (OverflowException e)
             {
-                throw Fail(reader.Consumed, path, $"a number is out of range: {e.Message}", e);
+                throw Fail(path.ItemStart, path, $"a number is out of range: {e.Message}", e);
             }
         }
     }
 
-    private static DictNode ReadMap(ref MessagePackReader reader, List<string> path)
+    private static DictNode ReadMap(ref MessagePackReader reader, PathStack path)
     {
         long start = reader.Consumed;
+        CheckClaim(ref reader, start, path, "");
         Security.DepthStep(ref reader);
         int count = reader.ReadMapHeader();
-        long remaining = reader.Sequence.Length - reader.Consumed;
-
-        // Each entry is a key and a value of at least one byte each; checked before any list is sized by the count.
-        if (count < 0 || (long)count * 2 > remaining)
-        {
-            throw Fail(start, path, $"a map header claims {count} entries but only {remaining} bytes remain");
-        }
 
         var node = new DictNode(start);
         var index = new Dictionary<string, int>(Security.GetEqualityComparer<string>());
@@ -145,9 +139,10 @@ internal static class FlaxMsgpackReader
         return node;
     }
 
-    private static string ReadKey(ref MessagePackReader reader, List<string> path)
+    private static string ReadKey(ref MessagePackReader reader, PathStack path)
     {
         long start = reader.Consumed;
+        CheckClaim(ref reader, start, path, "");
         if (reader.NextMessagePackType != MessagePackType.String)
         {
             throw Fail(start, path, $"a map key is {Describe(reader.NextCode)}; Flax's state dicts have string keys only");
@@ -164,9 +159,10 @@ internal static class FlaxMsgpackReader
         }
     }
 
-    private static Node ReadValue(ref MessagePackReader reader, List<string> path)
+    private static Node ReadValue(ref MessagePackReader reader, PathStack path)
     {
         long start = reader.Consumed;
+        CheckClaim(ref reader, start, path, "");
         switch (reader.NextMessagePackType)
         {
             case MessagePackType.Map:
@@ -203,16 +199,10 @@ internal static class FlaxMsgpackReader
         }
     }
 
-    private static ArrayNode ReadExtension(ref MessagePackReader reader, List<string> path)
+    private static ArrayNode ReadExtension(ref MessagePackReader reader, PathStack path)
     {
         long start = reader.Consumed;
         ExtensionHeader header = reader.ReadExtensionFormatHeader();
-        long remaining = reader.Sequence.Length - reader.Consumed;
-        if (header.Length > remaining)
-        {
-            throw Fail(start, path, $"an ext header claims {header.Length} payload bytes but only {remaining} remain");
-        }
-
         ReadOnlySequence<byte> payload = reader.ReadRaw(header.Length);
         switch (header.TypeCode)
         {
@@ -228,12 +218,13 @@ internal static class FlaxMsgpackReader
     }
 
     // The payload is Flax's _ndarray_to_bytes: msgpack.packb((shape, dtype.name, x.tobytes('C')), use_bin_type=True).
-    private static ArrayNode ReadArrayPayload(ReadOnlySequence<byte> payload, long extStart, sbyte code, List<string> path)
+    private static ArrayNode ReadArrayPayload(ReadOnlySequence<byte> payload, long extStart, sbyte code, PathStack path)
     {
         var reader = new MessagePackReader(payload);
         string what = code == ExtNdarray ? "ndarray (ext 1)" : "npscalar (ext 3)";
         try
         {
+            CheckClaim(ref reader, extStart, path, $" in the {what} payload");
             int fields = reader.NextMessagePackType == MessagePackType.Array
                 ? reader.ReadArrayHeader()
                 : throw Fail(extStart, path, $"the {what} payload starts with {Describe(reader.NextCode)}; Flax writes a 3-item list (shape, dtype name, bytes)");
@@ -242,8 +233,11 @@ internal static class FlaxMsgpackReader
                 throw Fail(extStart, path, $"the {what} payload is a list of {fields} items; Flax writes 3 (shape, dtype name, bytes)");
             }
 
+            CheckClaim(ref reader, extStart, path, $" in the {what} payload");
             int[] shape = ReadShape(ref reader, extStart, what, path);
+            CheckClaim(ref reader, extStart, path, $" in the {what} payload");
             string dtypeName = ReadDTypeName(ref reader, extStart, what, path);
+            CheckClaim(ref reader, extStart, path, $" in the {what} payload");
             ReadOnlySequence<byte> bytes = reader.NextMessagePackType switch
             {
                 // Files from msgpack < 1.0 (use_bin_type off) hold the bytes as raw str; Flax reads both with raw=True.
@@ -299,7 +293,7 @@ internal static class FlaxMsgpackReader
         }
     }
 
-    private static int[] ReadShape(ref MessagePackReader reader, long extStart, string what, List<string> path)
+    private static int[] ReadShape(ref MessagePackReader reader, long extStart, string what, PathStack path)
     {
         if (reader.NextMessagePackType != MessagePackType.Array)
         {
@@ -346,7 +340,7 @@ internal static class FlaxMsgpackReader
         return shape;
     }
 
-    private static string ReadDTypeName(ref MessagePackReader reader, long extStart, string what, List<string> path)
+    private static string ReadDTypeName(ref MessagePackReader reader, long extStart, string what, PathStack path)
     {
         ReadOnlySequence<byte>? name = reader.NextMessagePackType switch
         {
@@ -366,7 +360,77 @@ internal static class FlaxMsgpackReader
         return bytes.Length > 40 ? text.Append("...").ToString() : text.ToString();
     }
 
-    private static Variables ToVariables(DictNode node, List<string> path)
+    /// <summary>
+    /// Checks the length in the header of the next item (map, list, str, bin or ext) against the bytes that remain,
+    /// before MessagePack-CSharp reads it: the library checks too, but says only "end of stream", and turns a str32
+    /// length of 2^31 or more into a negative slice length.
+    /// </summary>
+    private static void CheckClaim(ref MessagePackReader reader, long offset, PathStack path, string where)
+    {
+        path.ItemStart = offset;
+
+        // The readers here always wrap one contiguous buffer, so the first span is all of it.
+        ReadOnlySpan<byte> rest = reader.Sequence.FirstSpan[(int)reader.Consumed..];
+        if (rest.IsEmpty)
+        {
+            throw Fail(offset, path, $"the data ends{where} where a value should start: the file is truncated");
+        }
+
+        byte code = rest[0];
+        (string kind, int lengthBytes, long fixedLength, long unit, string units) = code switch
+        {
+            >= 0x80 and <= 0x8F => ("fixmap", 0, code & 0x0F, 2, "entries"),
+            >= 0x90 and <= 0x9F => ("fixarray", 0, code & 0x0F, 1, "items"),
+            >= 0xA0 and <= 0xBF => ("fixstr", 0, code & 0x1F, 1, "bytes"),
+            0xC4 => ("bin8", 1, 0, 1, "bytes"),
+            0xC5 => ("bin16", 2, 0, 1, "bytes"),
+            0xC6 => ("bin32", 4, 0, 1, "bytes"),
+            0xC7 => ("ext8", 1, 0, 1, "payload bytes"),
+            0xC8 => ("ext16", 2, 0, 1, "payload bytes"),
+            0xC9 => ("ext32", 4, 0, 1, "payload bytes"),
+            0xD4 => ("fixext1", 0, 1, 1, "payload bytes"),
+            0xD5 => ("fixext2", 0, 2, 1, "payload bytes"),
+            0xD6 => ("fixext4", 0, 4, 1, "payload bytes"),
+            0xD7 => ("fixext8", 0, 8, 1, "payload bytes"),
+            0xD8 => ("fixext16", 0, 16, 1, "payload bytes"),
+            0xD9 => ("str8", 1, 0, 1, "bytes"),
+            0xDA => ("str16", 2, 0, 1, "bytes"),
+            0xDB => ("str32", 4, 0, 1, "bytes"),
+            0xDC => ("array16", 2, 0, 1, "items"),
+            0xDD => ("array32", 4, 0, 1, "items"),
+            0xDE => ("map16", 2, 0, 2, "entries"),
+            0xDF => ("map32", 4, 0, 2, "entries"),
+            _ => ((string)null!, 0, 0L, 0L, (string)null!),
+        };
+        if (kind is null)
+        {
+            return;
+        }
+
+        // An ext header also holds its one-byte type code after the length.
+        int headerSize = 1 + lengthBytes + (kind.StartsWith("ext", StringComparison.Ordinal) || kind.StartsWith("fixext", StringComparison.Ordinal) ? 1 : 0);
+        if (rest.Length < headerSize)
+        {
+            throw Fail(offset, path, $"the {kind} header{where} is cut short: the file is truncated");
+        }
+
+        long claimed = lengthBytes switch
+        {
+            1 => rest[1],
+            2 => BinaryPrimitives.ReadUInt16BigEndian(rest[1..]),
+            4 => BinaryPrimitives.ReadUInt32BigEndian(rest[1..]),
+            _ => fixedLength,
+        };
+
+        // A list item or a map's key and value take at least one byte each, so a count is bounded by the bytes too.
+        long remaining = rest.Length - headerSize;
+        if (claimed * unit > remaining)
+        {
+            throw Fail(offset, path, $"the {kind} header{where} claims {claimed} {units} but only {remaining} bytes remain: the file is truncated or the length lies");
+        }
+    }
+
+    private static Variables ToVariables(DictNode node, PathStack path)
     {
         var entries = new VariableEntry[node.Entries.Count];
         for (int i = 0; i < entries.Length; i++)
@@ -389,7 +453,7 @@ internal static class FlaxMsgpackReader
 
     // Flax's _unchunk: shape = tuple(d['shape'][str(i)] for i in range(len(d['shape']))), the chunks likewise,
     // concatenated and reshaped. Other keys are ignored, as Flax ignores them.
-    private static ArrayNode Unchunk(DictNode dict, List<string> path)
+    private static ArrayNode Unchunk(DictNode dict, PathStack path)
     {
         DictNode shapeDict = dict.Get("shape") as DictNode
             ?? throw Fail(dict.Offset, path, "a chunked array (a dict with \"__msgpack_chunked_array__\") has no \"shape\" dict");
@@ -452,7 +516,7 @@ internal static class FlaxMsgpackReader
         return new ArrayNode(dict.Offset, dtype!.Value, shape, pieces);
     }
 
-    private static INDArray Materialize(ArrayNode node, List<string> path) => node.DType switch
+    private static INDArray Materialize(ArrayNode node, PathStack path) => node.DType switch
     {
         DType.Float32 => Materialize<float>(node),
         DType.UInt8 => Materialize<byte>(node),
@@ -512,11 +576,17 @@ internal static class FlaxMsgpackReader
         _ => $"the byte 0x{code:X2}, which no msgpack type uses",
     };
 
-    private static FlaxCheckpointException Fail(long offset, List<string> path, string problem, Exception? inner = null)
+    private static FlaxCheckpointException Fail(long offset, PathStack path, string problem, Exception? inner = null)
     {
         string where = string.Join('/', path);
         string location = where.Length == 0 ? $"at byte {offset}" : $"at byte {offset}, under \"{where}\"";
         return new FlaxCheckpointException($"not a loadable Flax checkpoint ({location}): {problem}", offset, where, inner);
+    }
+
+    /// <summary>The names leading to the item being read, and where that item starts, for messages.</summary>
+    private sealed class PathStack : List<string>
+    {
+        public long ItemStart { get; set; }
     }
 
     private abstract class Node(long offset)
