@@ -49,12 +49,6 @@ internal static class FlaxMsgpackReader
         "float8_e4m3fnuz", "float8_e5m2fnuz", "int4", "uint4", "int2", "uint2", "datetime64", "timedelta64",
     };
 
-    // Variables has no public bulk constructor, and building a level with n names through With is O(n^2): a hostile
-    // file with one wide map would then cost minutes. The private constructor takes the entries as they are; the
-    // reader has already made the names unique, which is the constructor's only expectation.
-    [UnsafeAccessor(UnsafeAccessorKind.Constructor)]
-    private static extern Variables NewVariables(VariableEntry[] entries);
-
     public static unsafe Variables Read(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)
@@ -448,7 +442,7 @@ internal static class FlaxMsgpackReader
             path.RemoveAt(path.Count - 1);
         }
 
-        return NewVariables(entries);
+        return Variables.FromUniqueEntries(entries);
     }
 
     // Flax's _unchunk: shape = tuple(d['shape'][str(i)] for i in range(len(d['shape']))), the chunks likewise,
