@@ -45,6 +45,12 @@ internal interface IFloatLanes<TV>
     /// <summary>The hardware maximum: unspecified for NaN or a pair of zeros, so only for lanes where neither occurs.</summary>
     static abstract TV MaxNative(TV a, TV b);
 
+    /// <summary>IEEE 754 maximum, as <see cref="MathF.Max(float, float)"/>: NaN propagates and +0 is above -0.</summary>
+    static abstract TV Max(TV a, TV b);
+
+    /// <summary>IEEE 754 minimum, as <see cref="MathF.Min(float, float)"/>: NaN propagates and -0 is below +0.</summary>
+    static abstract TV Min(TV a, TV b);
+
     /// <summary>Flips the sign bit, NaN included.</summary>
     static abstract TV Negate(TV a);
 
@@ -116,6 +122,12 @@ internal readonly struct FloatLanes128 : IFloatLanes<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MaxNative(Vector128<float> a, Vector128<float> b) => Vector128.MaxNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Negate(Vector128<float> a) => a ^ Vector128.Create(XlaMath.SignMask).AsSingle();
@@ -207,6 +219,12 @@ internal readonly struct FloatLanes256 : IFloatLanes<Vector256<float>>
     public static Vector256<float> MaxNative(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Negate(Vector256<float> a) => a ^ Vector256.Create(XlaMath.SignMask).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -294,6 +312,12 @@ internal readonly struct FloatLanes512 : IFloatLanes<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MaxNative(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Negate(Vector512<float> a) => a ^ Vector512.Create(XlaMath.SignMask).AsSingle();
