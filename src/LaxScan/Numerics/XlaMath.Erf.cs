@@ -4,8 +4,12 @@ namespace LaxScan.Numerics;
 
 public static partial class XlaMath
 {
-    // XLA's float32 erf (xla/codegen/intrinsic/erf.cc): x * P(x^2) / Q(x^2), saturating at 3.832506856900711.
-    internal const uint ErfSaturateBits = 0x4075_47CB;
+    // XLA's float32 erf: x * P(x^2) / Q(x^2), with the same coefficients and FMA order on every path.
+    // Where erf becomes exactly +-1. JAX >= 0.10.1 (XLA 9b21f50d2d, expand_float_ops.cc RewriteErf32Pattern, the path
+    // every elementwise erf in a loop fusion takes since JAX 0.7.1) saturates at 3.7439211627767994 (0x406F9C68).
+    // JAX 0.7.1-0.10.0 clamped x at that point without saturating (about 0.99999982 beyond it); older XLA
+    // saturated at 3.832506856900711 (0x407547CB, EmitErfF32). The three agree for |x| < 3.7439, which covers truncated_normal(-2, 2) and every initializer.
+    internal const uint ErfSaturateBits = 0x406F_9C68;
 
     private const uint ErfA9 = 0x39702D51, ErfA7 = 0x3B5F5DA2, ErfA5 = 0x3D50B6EB, ErfA3 = 0x3E3DA740, ErfA1 = 0x3F906EBA;
 
@@ -17,7 +21,10 @@ public static partial class XlaMath
     internal static readonly float[] ErfDenominator = [F(ErfB12), F(ErfB10), F(ErfB8), F(ErfB6), F(ErfB4), F(ErfB2), F(ErfB0)];
 
     /// <summary>The error function, as XLA:CPU computes it for float32.</summary>
-    /// <remarks><c>|x| &gt;= 3.8325069</c> returns +-1; NaN returns NaN; a subnormal x returns a zero of its sign.</remarks>
+    /// <remarks>
+    /// <c>|x| &gt;= 3.7439212</c> returns +-1, as JAX &gt;= 0.10.1 computes it (older JAX differs only for
+    /// 3.7439 &lt;= |x| &lt; 3.8325); NaN returns NaN; a subnormal x returns a zero of its sign.
+    /// </remarks>
     public static float Erf(float x)
     {
         x = FlushToZero(x);

@@ -16,11 +16,12 @@ public static partial class XlaMath
     internal const uint LogQ2Bits = 0x3F318000;      // 0.693359375: the high part of ln 2
     internal const uint SqrtHalfBits = 0x3F3504F3;   // 0.70710677
 
-    // .NET's float.NaN (0xFFC00000): the scalar Log returns exactly this for a negative or NaN x.
-    private const uint DefaultNaNBits = 0xFFC0_0000;
+    // XLA's log ors an all-ones mask into the result where x <= 0 is unordered-or-true (GenerateVF32Log in
+    // polynomial_approximations.cc): a negative or NaN x gives the NaN 0xFFFFFFFF, whatever NaN came in.
+    private const uint LogNaNBits = 0xFFFF_FFFF;
 
     /// <summary>The natural logarithm, as XLA:CPU computes it for float32.</summary>
-    /// <remarks>0 (and subnormals) -> -inf; +inf -> +inf; negative or NaN -> NaN.</remarks>
+    /// <remarks>0 (and subnormals) -> -inf; +inf -> +inf; negative or NaN -> the NaN 0xFFFFFFFF, as XLA computes it.</remarks>
     public static float Log(float x)
     {
         x = FlushToZero(x);
@@ -31,7 +32,7 @@ public static partial class XlaMath
 
         if (x < 0f || float.IsNaN(x))
         {
-            return float.NaN;
+            return F(LogNaNBits);
         }
 
         if (float.IsPositiveInfinity(x))
@@ -98,7 +99,7 @@ public static partial class XlaMath
 
         // As int32, x's bits below 2^-126's are the negatives, zeros and subnormals; above inf's, the positive NaNs.
         TV outside = TL.Or(TL.LessThanInt32(x, TL.CreateBits(SmallestNormalBits)), TL.LessThanInt32(TL.CreateBits(InfinityBits - 1), x));
-        r = TL.ConditionalSelect(outside, TL.CreateBits(DefaultNaNBits), r);
+        r = TL.ConditionalSelect(outside, TL.CreateBits(LogNaNBits), r);
         r = TL.ConditionalSelect(TL.EqualsInt32(x, TL.CreateBits(InfinityBits)), x, r);
         TV zero = TL.LessThanInt32(TL.And(x, TL.CreateBits(AbsMask)), TL.CreateBits(SmallestNormalBits));
         return TL.ConditionalSelect(zero, TL.CreateBits(NegativeInfinityBits), r);
@@ -120,7 +121,7 @@ public static partial class XlaMath
         [F(Log1pD0), F(Log1pD1), F(Log1pD2), F(Log1pD3), F(Log1pD4), F(Log1pD5), F(Log1pD6)];
 
     /// <summary><c>log(1 + y)</c>, as XLA:CPU computes it for float32.</summary>
-    /// <remarks>-1 -> -inf; below -1 or NaN -> NaN; +inf -> +inf; a subnormal y returns a zero of its sign.</remarks>
+    /// <remarks>-1 -> -inf; below -1 or NaN -> the NaN 0xFFFFFFFF (through log); +inf -> +inf; a subnormal y returns a zero of its sign.</remarks>
     public static float Log1p(float y)
     {
         y = FlushToZero(y);
