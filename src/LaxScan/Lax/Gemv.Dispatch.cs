@@ -69,11 +69,7 @@ public static partial class Gemv
             float a = 0f;
             for (int i = 0; i < x.Length; i++)
             {
-                a = MathF.FusedMultiplyAdd(w[(i * n) + j], x[i], a);
-                if (TFlush.Value)
-                {
-                    a = XlaMath.FlushToZero(a);
-                }
+                a = TFlush.Value ? XlaMath.Fma(w[(i * n) + j], x[i], a) : MathF.FusedMultiplyAdd(w[(i * n) + j], x[i], a);
             }
 
             y[j] = a;

@@ -75,11 +75,9 @@ public static partial class Gemv
             nuint row = (nuint)j;
             for (int i = 0; i < k; i++, row += (nuint)n)
             {
-                a = MathF.FusedMultiplyAdd(Unsafe.Add(ref wr, row), Unsafe.Add(ref xr, i), a);
-                if (TFlush.Value)
-                {
-                    a = Numerics.XlaMath.FlushToZero(a);
-                }
+                a = TFlush.Value
+                    ? XlaMath.Fma(Unsafe.Add(ref wr, row), Unsafe.Add(ref xr, i), a)
+                    : MathF.FusedMultiplyAdd(Unsafe.Add(ref wr, row), Unsafe.Add(ref xr, i), a);
             }
 
             Unsafe.Add(ref yr, j) = a;
@@ -92,8 +90,7 @@ public static partial class Gemv
         where TV : struct
         where TFlush : struct, IFlag
     {
-        TV sum = TLanes.FusedMultiplyAdd(w, x, acc);
-        return TFlush.Value ? TLanes.FlushToZero(sum) : sum;
+        return TFlush.Value ? XlaMath.FmaFlushed<TLanes, TV>(w, x, acc) : TLanes.FusedMultiplyAdd(w, x, acc);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public static partial class Gemv
             {
                 float wi = Numerics.XlaMath.FlushToZero(w[(i * n) + j]);
                 float xi = Numerics.XlaMath.FlushToZero(x[i]);
-                acc = Numerics.XlaMath.FlushToZero(i == 0 && j >= tailStart ? wi * xi : MathF.FusedMultiplyAdd(wi, xi, acc));
+                acc = i == 0 && j >= tailStart ? Numerics.XlaMath.Mul(wi, xi) : Numerics.XlaMath.Fma(wi, xi, acc);
             }
 
             y[j] = acc;
@@ -69,11 +69,7 @@ public static partial class Gemv
             float acc = first;
             for (int i = 1; i < x.Length; i++)
             {
-                acc = MathF.FusedMultiplyAdd(w[(i * n) + j], x[i], acc);
-                if (TFlush.Value)
-                {
-                    acc = Numerics.XlaMath.FlushToZero(acc);
-                }
+                acc = TFlush.Value ? Numerics.XlaMath.Fma(w[(i * n) + j], x[i], acc) : MathF.FusedMultiplyAdd(w[(i * n) + j], x[i], acc);
             }
 
             y[j] = acc;

@@ -80,11 +80,17 @@ internal interface IFloatLanes<TV>
 
     /// <summary>Per lane <see cref="XlaMath.FlushToZero(float)"/>: a subnormal becomes a zero of its sign.</summary>
     static abstract TV FlushToZero(TV a);
+
+    /// <summary>Whether any lane of a comparison mask is set.</summary>
+    static abstract bool Any(TV mask);
 }
 
 /// <summary>Four float32 lanes in a <see cref="Vector128{T}"/>.</summary>
 internal readonly struct FloatLanes128 : IFloatLanes<Vector128<float>>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Vector128<float> mask) => Vector128.ExtractMostSignificantBits(mask) != 0;
+
     public static int Count => Vector128<float>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -180,6 +186,9 @@ internal readonly struct FloatLanes128 : IFloatLanes<Vector128<float>>
 /// <summary>Eight float32 lanes in a <see cref="Vector256{T}"/>.</summary>
 internal readonly struct FloatLanes256 : IFloatLanes<Vector256<float>>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Vector256<float> mask) => Vector256.ExtractMostSignificantBits(mask) != 0;
+
     public static int Count => Vector256<float>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -275,6 +284,9 @@ internal readonly struct FloatLanes256 : IFloatLanes<Vector256<float>>
 /// <summary>Sixteen float32 lanes in a <see cref="Vector512{T}"/>.</summary>
 internal readonly struct FloatLanes512 : IFloatLanes<Vector512<float>>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Vector512<float> mask) => Vector512.ExtractMostSignificantBits(mask) != 0;
+
     public static int Count => Vector512<float>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

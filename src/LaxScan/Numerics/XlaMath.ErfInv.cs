@@ -68,7 +68,7 @@ public static partial class XlaMath
         p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA6), TL.CreateBits(ErfInvB6)));
         p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA7), TL.CreateBits(ErfInvB7)));
         p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA8), TL.CreateBits(ErfInvB8)));
-        TV r = TL.FlushToZero(TL.Multiply(p, x));
+        TV r = MulFlushed<TL, TV>(p, x);
 
         // +-1 -> +-inf: x * inf keeps x's sign.
         TV unit = TL.Equals(TL.And(x, TL.CreateBits(AbsMask)), TL.Create(1f));

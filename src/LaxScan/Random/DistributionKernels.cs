@@ -84,7 +84,7 @@ internal static class DistributionKernels
         public float Invoke(float bits)
         {
             float f = BitConverter.UInt32BitsToSingle((BitConverter.SingleToUInt32Bits(bits) >> 9) | OneBits) - 1f;
-            return MathF.Max(minval, XlaMath.FlushToZero(MathF.FusedMultiplyAdd(f, range, minval)));
+            return MathF.Max(minval, XlaMath.Fma(f, range, minval));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -94,28 +94,28 @@ internal static class DistributionKernels
         {
             TV f = TL.Subtract(TL.Or(TL.ShiftRightLogical(bits, 9), TL.CreateBits(OneBits)), TL.Create(1f));
             TV min = TL.Create(minval);
-            return TL.Max(min, TL.FlushToZero(TL.FusedMultiplyAdd(f, TL.Create(range), min)));
+            return TL.Max(min, XlaMath.FmaFlushed<TL, TV>(f, TL.Create(range), min));
         }
     }
 
     private readonly struct Scaled(float scale) : IElementwise
     {
-        public float Invoke(float x) => XlaMath.FlushToZero(x * scale);
+        public float Invoke(float x) => XlaMath.Mul(x, scale);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Invoke<TL, TV>(TV x)
             where TL : IFloatLanes<TV>
-            where TV : struct => TL.FlushToZero(TL.Multiply(x, TL.Create(scale)));
+            where TV : struct => XlaMath.MulFlushed<TL, TV>(x, TL.Create(scale));
     }
 
     private readonly struct ScaledClip(float scale, float low, float high) : IElementwise
     {
-        public float Invoke(float x) => MathF.Min(MathF.Max(XlaMath.FlushToZero(x * scale), low), high);
+        public float Invoke(float x) => MathF.Min(MathF.Max(XlaMath.Mul(x, scale), low), high);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TV Invoke<TL, TV>(TV x)
             where TL : IFloatLanes<TV>
             where TV : struct =>
-            TL.Min(TL.Max(TL.FlushToZero(TL.Multiply(x, TL.Create(scale))), TL.Create(low)), TL.Create(high));
+            TL.Min(TL.Max(XlaMath.MulFlushed<TL, TV>(x, TL.Create(scale)), TL.Create(low)), TL.Create(high));
     }
 }
