@@ -54,6 +54,11 @@ public static partial class Gemv
             row = BatchKernel<GemvLanes256, Vector256<float>, TFlush>(x, w, y, batch, k, n, start, end);
         }
 
+        for (int r = 0; r < row; r++)
+        {
+            FixEpilogue<TFlush>(x.Slice(r * k, k), w, n, y.Slice(r * n, n), start, end);
+        }
+
         // Rows left over from the blocks of four (and every row at the narrower tiers) run as single GEMVs.
         for (; row < batch; row++)
         {

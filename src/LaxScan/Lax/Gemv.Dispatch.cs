@@ -57,6 +57,8 @@ public static partial class Gemv
         {
             ScalarRange<TFlush>(x, w, n, y, start, end);
         }
+
+        FixEpilogue<TFlush>(x, w, n, y, start, end);
     }
 
     private static void ScalarRange<TFlush>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, int n, Span<float> y, int start, int end)
