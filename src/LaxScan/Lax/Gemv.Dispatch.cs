@@ -43,15 +43,15 @@ public static partial class Gemv
     {
         if (tier >= SimdTier.Vector512 && Vector512.IsHardwareAccelerated)
         {
-            Kernel<GemvLanes512, Vector512<float>, TFlush>(x, w, n, y, start, end);
+            Kernel<FloatLanes512, Vector512<float>, TFlush>(x, w, n, y, start, end);
         }
         else if (tier >= SimdTier.Vector256 && Vector256.IsHardwareAccelerated)
         {
-            Kernel<GemvLanes256, Vector256<float>, TFlush>(x, w, n, y, start, end);
+            Kernel<FloatLanes256, Vector256<float>, TFlush>(x, w, n, y, start, end);
         }
         else if (tier >= SimdTier.Vector128 && Vector128.IsHardwareAccelerated)
         {
-            Kernel<GemvLanes128, Vector128<float>, TFlush>(x, w, n, y, start, end);
+            Kernel<FloatLanes128, Vector128<float>, TFlush>(x, w, n, y, start, end);
         }
         else
         {

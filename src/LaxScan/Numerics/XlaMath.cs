@@ -19,9 +19,12 @@ namespace LaxScan.Numerics;
 /// </remarks>
 public static partial class XlaMath
 {
-    private const uint SignMask = 0x8000_0000u;
-    private const uint AbsMask = 0x7FFF_FFFFu;
-    private const uint SmallestNormalBits = 0x0080_0000u;
+    internal const uint SignMask = 0x8000_0000u;
+    internal const uint AbsMask = 0x7FFF_FFFFu;
+    internal const uint SmallestNormalBits = 0x0080_0000u;
+    internal const uint InfinityBits = 0x7F80_0000u;
+    internal const uint NegativeInfinityBits = 0xFF80_0000u;
+    internal const uint OneBits = 0x3F80_0000u;
 
     /// <summary>
     /// Flushes a subnormal to a zero of the same sign, as XLA:CPU's FTZ/DAZ mode does; other values are unchanged.
