@@ -7,18 +7,19 @@ namespace LaxScan.Nn;
 public static class Fans
 {
     /// <summary>Computes (fan_in, fan_out) for a shape with the given input, output and batch axes.</summary>
-    /// <param name="shape">The weight shape; rank at least 2.</param>
+    /// <param name="shape">The weight shape; rank at least 2 unless <paramref name="inAxes"/> names an axis other than the default -2.</param>
     /// <param name="inAxes">The input axes (JAX's default: <c>-2</c>); their sizes multiply.</param>
     /// <param name="outAxes">The output axes (default: <c>-1</c>). They may name the same axis as <paramref name="inAxes"/>.</param>
     /// <param name="batchAxes">Axes that count neither as fan nor as receptive field (default: none).</param>
-    /// <exception cref="ArgumentException">The rank is below 2, an axis is out of range, or a size involved is zero.</exception>
+    /// <exception cref="ArgumentException">The rank is below 2 with the default in axis, an axis is out of range, or a size involved is zero.</exception>
     public static (double FanIn, double FanOut) Compute(Shape shape, ReadOnlySpan<int> inAxes, ReadOnlySpan<int> outAxes, ReadOnlySpan<int> batchAxes)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        if (shape.Rank < 2)
+        // JAX >= 0.8.1 refuses rank <= 1 only with the default in_axis=-2; an explicit axis makes vectors valid.
+        if (shape.Rank <= 1 && inAxes is [-2])
         {
             ThrowHelper.ThrowArgument(
-                $"Can't compute input and output sizes of a {shape.Rank}-dimensional weights tensor {shape}. Must be at least 2D; use an initializer without fans (normal, uniform, zeros) for vectors.",
+                $"Can't compute input and output sizes of a {shape.Rank}-dimensional weights tensor {shape} with default in_axis. Must be at least 2D or specify in_axis explicitly.",
                 nameof(shape));
         }
 

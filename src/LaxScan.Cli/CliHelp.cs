@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.Runtime.CompilerServices;
+
+namespace LaxScan.Cli;
+
+/// <summary>
+/// Adds an Examples section to each command's own help. Examples stay out of the description, which the parent's
+/// command list also prints.
+/// </summary>
+internal static class CliHelp
+{
+    private static readonly ConditionalWeakTable<Command, string[]> ExampleTable = [];
+
+    /// <summary>Sets the command lines shown under "Examples:" in <paramref name="command"/>'s help.</summary>
+    public static void Examples(Command command, params string[] lines) => ExampleTable.AddOrUpdate(command, lines);
+
+    /// <summary>Makes the root's help option print the examples section after the standard help.</summary>
+    public static void Install(RootCommand root)
+    {
+        HelpOption option = root.Options.OfType<HelpOption>().Single();
+        option.Action = new ExamplesHelpAction(option.Action!);
+    }
+
+    private sealed class ExamplesHelpAction(CommandLineAction standard) : SynchronousCommandLineAction
+    {
+        // Like the standard help: asking for help succeeds even when the rest of the line has errors.
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            int exitCode = ((SynchronousCommandLineAction)standard).Invoke(parseResult);
+            if (ExampleTable.TryGetValue(parseResult.CommandResult.Command, out string[]? lines))
+            {
+                TextWriter output = parseResult.InvocationConfiguration.Output;
+                output.WriteLine("Examples:");
+                foreach (string line in lines)
+                {
+                    output.WriteLine($"  {line}");
+                }
+
+                output.WriteLine();
+            }
+
+            return exitCode;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using LaxScan.Cli.Parsing;
+using LaxScan.Random;
+
+namespace LaxScan.Cli.Commands;
+
+/// <summary><c>laxscan random uniform</c>: <c>jax.random.uniform(key, shape, float32, minval, maxval)</c>.</summary>
+internal static class RandomUniformCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("uniform", "jax.random.uniform(key, shape, float32, minval, maxval): floats in [minval, maxval).");
+        CliHelp.Examples(
+            command,
+            "laxscan random uniform --seed 0 --shape 3",
+            "laxscan random uniform --key 0,7 --shape 2,2 --minval -1 --maxval 1");
+        KeyOptions keys = KeyOptions.AddTo(command);
+        Option<int[]?> shape = CliOptions.Shape(Help.Shape);
+        Option<float?> minval = CliOptions.Create<float>("--minval", "A", "The lower bound, read as a Python float then rounded to float32. [default: 0]", CliValues.TryParseFloat32);
+        Option<float?> maxval = CliOptions.Create<float>("--maxval", "B", "The upper bound (excluded), read like --minval. [default: 1]", CliValues.TryParseFloat32);
+        Option<string?> outPath = CliOptions.Out("the float32 array");
+        command.Options.Add(shape);
+        command.Options.Add(minval);
+        command.Options.Add(maxval);
+        command.Options.Add(outPath);
+        command.SetAction(result =>
+        {
+            NDArray<float> values = JaxRandom.Uniform(
+                keys.GetKey(result),
+                new Shape(result.GetValue(shape) ?? []),
+                result.GetValue(minval) ?? 0f,
+                result.GetValue(maxval) ?? 1f,
+                keys.GetMode(result));
+            return context.Emit(values, result.GetValue(outPath));
+        });
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using LaxScan.Cli.Parsing;
+using LaxScan.Linen;
+using LaxScan.Models;
+
+namespace LaxScan.Cli.Commands;
+
+/// <summary><c>laxscan run</c>: the mission, <c>lax_scan_in_module(seed, x, hidden, T)</c>, printing the final hidden state.</summary>
+internal static class RunCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("run", "lax_scan_in_module(seed, x, hidden, T): init LaxScanModule(hidden, T) with the key and x, apply it to x, print the final hidden state (H floats).");
+        CliHelp.Examples(
+            command,
+            "laxscan run --hidden 4 --steps 10 --x 0.5,-1,0.25,2 --seed 0",
+            "laxscan run --hidden 4 --steps 0 --x 1,nan,inf,-inf --key 0,42",
+            "laxscan run --hidden 256 --steps 1000 --x-file x.npy --out y.npy");
+        Option<int?> hidden = ModelOptions.Hidden();
+        Option<long?> steps = CliOptions.Create<long>("--steps", "T", "T: how many scan steps follow tanh(x @ W); 0 returns tanh(x @ W). Signed 64-bit. Required.", CliValues.TryParseInt64);
+        steps.Required = true;
+        Option<float[]?> x = CliOptions.CreateReference<float[]>(
+            "--x",
+            "v1,v2,...",
+            "The input, H comma-separated floats read as Python floats then float32; nan, inf, -inf, NaN, Infinity are accepted.",
+            CliValues.TryParseFloat32List);
+        Option<string?> xFile = CliOptions.FilePath(
+            "--x-file",
+            "x.npy",
+            "The input as a float32 .npy file of shape (H,), or (B, H) for B independent runs; instead of --x.");
+        command.Options.Add(hidden);
+        command.Options.Add(steps);
+        command.Options.Add(x);
+        command.Options.Add(xFile);
+        KeyOptions keys = KeyOptions.AddTo(command);
+        Option<string?> outPath = CliOptions.Out("the final hidden state as float32, the shape of x");
+        command.Options.Add(outPath);
+        command.Validators.Add(result =>
+        {
+            bool hasX = result.GetResult(x) is { Implicit: false };
+            bool hasFile = result.GetResult(xFile) is { Implicit: false };
+            if (hasX == hasFile)
+            {
+                result.AddError(hasX ? "--x and --x-file both give the input; use one of them" : "the input is missing: give --x v1,v2,... or --x-file x.npy");
+            }
+        });
+        command.SetAction(result =>
+        {
+            // System.CommandLine reads an absent array option as an empty array, so ask whether --x was given.
+            NDArray<float> input = result.GetResult(x) is { Implicit: false }
+                ? new NDArray<float>(new Shape(result.GetValue(x)!.Length), result.GetValue(x)!)
+                : context.Files.ReadFloat32(result.GetValue(xFile)!);
+            var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)) };
+            NDArray<float> state = LaxScanFunctions.LaxScanInModule(
+                keys.GetKey(result), input, result.GetValue(hidden)!.Value, result.GetValue(steps)!.Value, options);
+            return context.Emit(state, result.GetValue(outPath));
+        });
+        return command;
+    }
+}

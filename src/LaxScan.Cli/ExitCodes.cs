@@ -1,0 +1,14 @@
+namespace LaxScan.Cli;
+
+/// <summary>The process exit codes of the <c>laxscan</c> contract.</summary>
+public static class ExitCodes
+{
+    /// <summary>The command ran and printed its result.</summary>
+    public const int Success = 0;
+
+    /// <summary>The command line was well formed but the command failed (an invalid value for the computation, memory, I/O).</summary>
+    public const int Failure = 1;
+
+    /// <summary>The command line could not be understood: unknown command or option, missing value, malformed number.</summary>
+    public const int Usage = 2;
+}

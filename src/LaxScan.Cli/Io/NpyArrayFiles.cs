@@ -1,0 +1,15 @@
+using LaxScan.Io;
+
+namespace LaxScan.Cli.Io;
+
+/// <summary>The library's .npy reader and writer: strict header parsing, and atomic writes (temporary file, then rename).</summary>
+internal sealed class NpyArrayFiles : IArrayFiles
+{
+    /// <inheritdoc />
+    public void Write<T>(string path, NDArray<T> array)
+        where T : unmanaged =>
+        NpyWriter.Write(path, array);
+
+    /// <inheritdoc />
+    public NDArray<float> ReadFloat32(string path) => NpyReader.ReadFloat32(path);
+}

@@ -1,0 +1,126 @@
+namespace LaxScan.Io;
+
+/// <summary>
+/// Writes a .npy file row by row, for arrays produced step by step and possibly larger than memory (such as the hidden
+/// states of every scan step, shape <c>(T + 1, H)</c>). The shape is fixed up front, so the header is final from the
+/// start; the file appears under its name only when <see cref="Complete"/> has checked that every row arrived.
+/// </summary>
+/// <remarks>
+/// Rows go to a temporary file in the target's directory. Disposing without <see cref="Complete"/> (an exception, a
+/// cancellation) deletes it, so the target is never partial: use the writer in a <c>using</c> block.
+/// </remarks>
+/// <typeparam name="T"><see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</typeparam>
+public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
+{
+    private AtomicFile? _file;
+
+    /// <summary>Starts writing a .npy file of the given shape; rows are indexed by its first axis.</summary>
+    /// <param name="path">The file to create or replace once complete.</param>
+    /// <param name="shape">The shape of the whole array, of rank 1 or more; a row is one index along the first axis.</param>
+    /// <exception cref="ArgumentException">The shape has rank 0, or a row holds more than <see cref="int.MaxValue"/> elements.</exception>
+    /// <exception cref="IOException">The temporary file cannot be created (<see cref="DirectoryNotFoundException"/> if the directory does not exist).</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
+    public NpyStreamWriter(string path, Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        NpyReader.EnsureLittleEndianHost();
+        DType = DTypes.Of<T>();
+        if (shape.Rank == 0)
+        {
+            ThrowHelper.ThrowArgument($"a streamed .npy file is written row by row along its first axis, so its shape needs rank >= 1, not {shape}", nameof(shape));
+        }
+
+        long rowLength = 1;
+        foreach (int d in shape.Dimensions[1..])
+        {
+            // Multiplied here rather than as Size / shape[0], which is undefined when there are no rows.
+            rowLength *= d;
+            if (rowLength > int.MaxValue)
+            {
+                ThrowHelper.ThrowArgument($"a row of an array of shape {shape} holds more than {int.MaxValue} elements, the most one span can pass", nameof(shape));
+            }
+        }
+
+        Shape = shape;
+        RowLength = (int)rowLength;
+        _file = AtomicFile.Create(path);
+        try
+        {
+            _file.Stream.Write(NpyHeader.Format(DType, shape));
+        }
+        catch
+        {
+            _file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The element type.</summary>
+    public DType DType { get; }
+
+    /// <summary>The shape of the whole array.</summary>
+    public Shape Shape { get; }
+
+    /// <summary>The number of rows the array holds: its first dimension.</summary>
+    public int RowCount => Shape[0];
+
+    /// <summary>The number of elements in one row: the product of the dimensions after the first.</summary>
+    public int RowLength { get; }
+
+    /// <summary>The number of rows written so far.</summary>
+    public int RowsWritten { get; private set; }
+
+    /// <summary>Appends the next row.</summary>
+    /// <param name="row">The row's <see cref="RowLength"/> elements in C order.</param>
+    /// <param name="cancellationToken">Checked before the row is written.</param>
+    /// <exception cref="ArgumentException">The row does not hold <see cref="RowLength"/> elements.</exception>
+    /// <exception cref="InvalidOperationException">All <see cref="RowCount"/> rows were already written.</exception>
+    /// <exception cref="ObjectDisposedException">The writer was completed or disposed.</exception>
+    /// <exception cref="IOException">Writing fails.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public void WriteRow(ReadOnlySpan<T> row, CancellationToken cancellationToken = default)
+    {
+        AtomicFile file = Open();
+        if (row.Length != RowLength)
+        {
+            ThrowHelper.ThrowArgument($"a row of an array of shape {Shape} has {RowLength} elements, not {row.Length}", nameof(row));
+        }
+
+        if (RowsWritten == RowCount)
+        {
+            throw new InvalidOperationException($"all {RowCount} rows of the array of shape {Shape} are already written");
+        }
+
+        NpyWriter.WriteData(file.Stream, row, cancellationToken);
+        RowsWritten++;
+    }
+
+    /// <summary>Checks that every row was written, then flushes the file and moves it under its name.</summary>
+    /// <exception cref="InvalidOperationException">Fewer than <see cref="RowCount"/> rows were written; the file is not created, and disposing the writer deletes the temporary file.</exception>
+    /// <exception cref="ObjectDisposedException">The writer was completed or disposed.</exception>
+    /// <exception cref="IOException">Flushing or renaming fails.</exception>
+    public void Complete()
+    {
+        AtomicFile file = Open();
+        if (RowsWritten != RowCount)
+        {
+            throw new InvalidOperationException($"only {RowsWritten} of the {RowCount} rows of the array of shape {Shape} were written; a .npy file cannot be completed with fewer rows than its header announces");
+        }
+
+        file.Commit();
+        _file = null;
+    }
+
+    /// <summary>Deletes the temporary file unless <see cref="Complete"/> succeeded.</summary>
+    public void Dispose()
+    {
+        _file?.Dispose();
+        _file = null;
+    }
+
+    private AtomicFile Open()
+    {
+        ObjectDisposedException.ThrowIf(_file is null, this);
+        return _file;
+    }
+}

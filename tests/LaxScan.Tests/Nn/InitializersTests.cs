@@ -1,0 +1,135 @@
+using LaxScan.Nn;
+using LaxScan.Random;
+
+namespace LaxScan.Tests.Nn;
+
+public class FansTests
+{
+    [Fact]
+    public void A_dense_kernel_has_fan_in_rows_and_fan_out_columns()
+    {
+        Assert.Equal((3.0, 5.0), Fans.Compute(new Shape(3, 5), [-2], [-1], []));
+    }
+
+    [Fact]
+    public void A_conv_kernel_multiplies_by_the_receptive_field()
+    {
+        // HWIO (3, 3, 16, 32): receptive field 9.
+        Assert.Equal((144.0, 288.0), Fans.Compute(new Shape(3, 3, 16, 32), [-2], [-1], []));
+    }
+
+    [Fact]
+    public void In_and_out_axes_may_name_the_same_axis()
+    {
+        // in = out = shape[0] = 4: receptive = 24 / 4 / 4 = 1.5.
+        Assert.Equal((6.0, 6.0), Fans.Compute(new Shape(4, 6), [0], [0], []));
+    }
+
+    [Fact]
+    public void Several_axes_multiply_and_batch_axes_count_in_neither_fan()
+    {
+        Assert.Equal((6.0, 5.0), Fans.Compute(new Shape(7, 2, 3, 5), [1, 2], [3], [0]));
+    }
+
+    [Fact]
+    public void Rank_below_two_is_an_error_only_with_the_default_in_axis()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Fans.Compute(new Shape(5), [-2], [-1], []));
+        Assert.StartsWith("Can't compute input and output sizes of a 1-dimensional weights tensor (5,) with default in_axis. Must be at least 2D or specify in_axis explicitly.", e.Message, StringComparison.Ordinal);
+        Assert.Equal((1.0, 1.0), Fans.Compute(new Shape(5), [0], [-1], []));
+    }
+
+    [Fact]
+    public void Bad_axes_and_zero_sizes_are_errors()
+    {
+        Assert.Contains("in_axis 2 is out of range for the rank-2 shape (3, 5)", Assert.Throws<ArgumentOutOfRangeException>(() => Fans.Compute(new Shape(3, 5), [2], [-1], [])).Message, StringComparison.Ordinal);
+        Assert.Contains("has size 0", Assert.Throws<ArgumentException>(() => Fans.Compute(new Shape(0, 5), [-2], [-1], [])).Message, StringComparison.Ordinal);
+    }
+}
+
+public class InitializersTests
+{
+    private static readonly PrngKey Key = PrngKey.FromSeed(7);
+    private static readonly Shape Shape = new(6, 10);
+
+    [Fact]
+    public void Variance_scaling_truncated_normal_is_tn_times_sqrt_variance_over_the_truncation_stddev()
+    {
+        // fan_in = 6: variance = f32(1 / 6); stddev = rn(sqrt(variance) / 0.87962566).
+        float variance = (float)(1.0 / 6.0);
+        float stddev = MathF.Sqrt(variance) / 0.87962566103423978f;
+        NDArray<float> tn = JaxRandom.TruncatedNormal(Key, Shape);
+        NDArray<float> actual = Initializers.LecunNormal()(Key, Shape);
+        Bits.Equal([.. tn.Data.Select(v => v * stddev)], actual.Span);
+    }
+
+    [Theory]
+    [InlineData(FanMode.FanIn, 6.0)]
+    [InlineData(FanMode.FanOut, 10.0)]
+    [InlineData(FanMode.FanAvg, 8.0)]
+    [InlineData(FanMode.FanGeoAvg, 7.745966692414834)]
+    public void Each_mode_divides_by_its_fan(FanMode mode, double denominator)
+    {
+        float variance = (float)(2.0 / denominator);
+        NDArray<float> n = JaxRandom.Normal(Key, Shape);
+        NDArray<float> actual = Initializers.VarianceScaling(2.0, mode, Distribution.Normal)(Key, Shape);
+        Bits.Equal([.. n.Data.Select(v => v * MathF.Sqrt(variance))], actual.Span);
+    }
+
+    [Fact]
+    public void Uniform_variance_scaling_draws_in_minus_one_to_one_times_sqrt_three_variance()
+    {
+        float variance = (float)(1.0 / 8.0);
+        NDArray<float> u = JaxRandom.Uniform(Key, Shape, -1f, 1f);
+        NDArray<float> actual = Initializers.GlorotUniform()(Key, Shape);
+        Bits.Equal([.. u.Data.Select(v => v * MathF.Sqrt(3f * variance))], actual.Span);
+    }
+
+    [Fact]
+    public void Named_initializers_are_the_variance_scaling_they_wrap()
+    {
+        Bits.Equal(Initializers.VarianceScaling(2, FanMode.FanIn, Distribution.TruncatedNormal)(Key, Shape).Span, Initializers.HeNormal()(Key, Shape).Span);
+        Bits.Equal(Initializers.VarianceScaling(1, FanMode.FanAvg, Distribution.TruncatedNormal)(Key, Shape).Span, Initializers.XavierNormal()(Key, Shape).Span);
+        Bits.Equal(Initializers.HeUniform()(Key, Shape).Span, Initializers.KaimingUniform()(Key, Shape).Span);
+    }
+
+    [Fact]
+    public void Constants_ignore_the_key()
+    {
+        Assert.All(Initializers.Zeros(Key, Shape).Data, v => Assert.Equal(0u, Bits.Of(v)));
+        Assert.All(Initializers.Ones(Key, Shape).Data, v => Assert.Equal(1f, v));
+        Assert.All(Initializers.Constant(-2.5f)(PrngKey.FromSeed(1), Shape).Data, v => Assert.Equal(-2.5f, v));
+    }
+
+    [Fact]
+    public void By_name_builds_each_initializer_with_its_options()
+    {
+        Bits.Equal(Initializers.LecunNormal()(Key, Shape).Span, Initializers.ByName("lecun_normal")(Key, Shape).Span);
+        Bits.Equal(Initializers.Normal(0.5f)(Key, Shape).Span, Initializers.ByName("normal", new InitializerOptions { Stddev = 0.5f })(Key, Shape).Span);
+        Bits.Equal(
+            Initializers.VarianceScaling(3.0, FanMode.FanOut, Distribution.Uniform, 0, 1)(Key, Shape).Span,
+            Initializers.ByName("variance_scaling", new InitializerOptions { Scale = 3.0, Mode = FanMode.FanOut, Distribution = Distribution.Uniform, InAxis = 0, OutAxis = 1 })(Key, Shape).Span);
+        Assert.Equal(Initializers.Names.Count, Initializers.Names.Distinct().Count());
+        foreach (string name in Initializers.Names.Where(n => n != "constant"))
+        {
+            Assert.Equal(Shape, Initializers.ByName(name)(Key, Shape).Shape);
+        }
+    }
+
+    [Fact]
+    public void Unknown_names_and_misplaced_options_are_clear_errors()
+    {
+        Assert.Contains("unknown initializer 'lecun'; known: lecun_normal", Assert.Throws<ArgumentException>(() => Initializers.ByName("lecun")).Message, StringComparison.Ordinal);
+        Assert.Contains("initializer 'zeros' does not take option 'stddev'; it takes no options", Assert.Throws<ArgumentException>(() => Initializers.ByName("zeros", new InitializerOptions { Stddev = 1 })).Message, StringComparison.Ordinal);
+        Assert.Contains("initializer 'constant' needs a value", Assert.Throws<ArgumentException>(() => Initializers.ByName("constant")).Message, StringComparison.Ordinal);
+        Assert.Contains("positive finite scale", Assert.Throws<ArgumentOutOfRangeException>(() => Initializers.VarianceScaling(0, FanMode.FanIn, Distribution.Normal)).Message, StringComparison.Ordinal);
+        Assert.Contains("lower < upper", Assert.Throws<ArgumentOutOfRangeException>(() => Initializers.TruncatedNormal(1f, 2f, 2f)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_vector_shape_needs_an_explicit_in_axis_for_fans()
+    {
+        Assert.Throws<ArgumentException>(() => Initializers.LecunNormal()(Key, new Shape(5)));
+        Assert.Equal(new Shape(5), Initializers.LecunNormal(inAxis: 0, outAxis: 0)(Key, new Shape(5)).Shape);
+    }
+}
