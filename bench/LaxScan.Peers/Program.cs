@@ -223,7 +223,7 @@ internal sealed class Options
             string v = i + 1 < args.Length ? args[i + 1] : string.Empty;
             switch (args[i])
             {
-                case "--sizes": o.Sizes = [.. v.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; i++; break;
+                case "--sizes": o.Sizes = v == "none" ? [] : [.. v.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; i++; break;
                 case "--seconds": o.Seconds = double.Parse(v, CultureInfo.InvariantCulture); i++; break;
                 case "--unroll": o.Unroll = int.Parse(v, CultureInfo.InvariantCulture); i++; break;
                 case "--work": o.Work = v; i++; break;

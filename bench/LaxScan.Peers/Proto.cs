@@ -205,6 +205,126 @@ internal static class Proto
         }
     }
 
+    /// <summary>
+    /// Y = tanh(X @ W), cache-blocked: for each 48-column tile and each block of <paramref name="kBlock"/> rows of W
+    /// (48 x 128 floats = 24 KiB, held in L1), every 4-row block of X runs its FMAs, so W is read from L2/L3 once per
+    /// step instead of once per 4 rows. Between k-blocks the accumulators go through y exactly (a float store and load
+    /// lose nothing), so each output still sees fma(W[k, n], x[k], acc) for k ascending from 0: the same bits.
+    /// B a multiple of 4, N a multiple of 48 or ending in 16-column pieces.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BatchBlocked(float[] x, float[] w, float[] y, int batch, int kBlock = 128)
+    {
+        int k = x.Length / batch;
+        int n = y.Length / batch;
+        ref float wr = ref MemoryMarshal.GetArrayDataReference(w);
+        ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
+        ref float yr = ref MemoryMarshal.GetArrayDataReference(y);
+        for (int j = 0; j < n; j += 48)
+        {
+            int width = Math.Min(48, n - j);
+            for (int k0 = 0; k0 < k; k0 += kBlock)
+            {
+                int k1 = Math.Min(k, k0 + kBlock);
+                bool first = k0 == 0;
+                bool last = k1 == k;
+                for (int row = 0; row < batch; row += 4)
+                {
+                    ref float x0 = ref Unsafe.Add(ref xr, row * k);
+                    ref float x1 = ref Unsafe.Add(ref x0, k);
+                    ref float x2 = ref Unsafe.Add(ref x1, k);
+                    ref float x3 = ref Unsafe.Add(ref x2, k);
+                    nuint y0 = (nuint)((row * n) + j), y1 = y0 + (nuint)n, y2 = y1 + (nuint)n, y3 = y2 + (nuint)n;
+                    if (width == 48)
+                    {
+                        Vector512<float> a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
+                        if (first)
+                        {
+                            a00 = a01 = a02 = a10 = a11 = a12 = a20 = a21 = a22 = a30 = a31 = a32 = default;
+                        }
+                        else
+                        {
+                            a00 = Vector512.LoadUnsafe(ref yr, y0); a01 = Vector512.LoadUnsafe(ref yr, y0 + 16); a02 = Vector512.LoadUnsafe(ref yr, y0 + 32);
+                            a10 = Vector512.LoadUnsafe(ref yr, y1); a11 = Vector512.LoadUnsafe(ref yr, y1 + 16); a12 = Vector512.LoadUnsafe(ref yr, y1 + 32);
+                            a20 = Vector512.LoadUnsafe(ref yr, y2); a21 = Vector512.LoadUnsafe(ref yr, y2 + 16); a22 = Vector512.LoadUnsafe(ref yr, y2 + 32);
+                            a30 = Vector512.LoadUnsafe(ref yr, y3); a31 = Vector512.LoadUnsafe(ref yr, y3 + 16); a32 = Vector512.LoadUnsafe(ref yr, y3 + 32);
+                        }
+
+                        nuint o = (nuint)((k0 * n) + j);
+                        for (int i = k0; i < k1; i++, o += (nuint)n)
+                        {
+                            var w0 = Vector512.LoadUnsafe(ref wr, o);
+                            var w1 = Vector512.LoadUnsafe(ref wr, o + 16);
+                            var w2 = Vector512.LoadUnsafe(ref wr, o + 32);
+                            var b = Vector512.Create(Unsafe.Add(ref x0, i));
+                            a00 = Vector512.FusedMultiplyAdd(w0, b, a00);
+                            a01 = Vector512.FusedMultiplyAdd(w1, b, a01);
+                            a02 = Vector512.FusedMultiplyAdd(w2, b, a02);
+                            b = Vector512.Create(Unsafe.Add(ref x1, i));
+                            a10 = Vector512.FusedMultiplyAdd(w0, b, a10);
+                            a11 = Vector512.FusedMultiplyAdd(w1, b, a11);
+                            a12 = Vector512.FusedMultiplyAdd(w2, b, a12);
+                            b = Vector512.Create(Unsafe.Add(ref x2, i));
+                            a20 = Vector512.FusedMultiplyAdd(w0, b, a20);
+                            a21 = Vector512.FusedMultiplyAdd(w1, b, a21);
+                            a22 = Vector512.FusedMultiplyAdd(w2, b, a22);
+                            b = Vector512.Create(Unsafe.Add(ref x3, i));
+                            a30 = Vector512.FusedMultiplyAdd(w0, b, a30);
+                            a31 = Vector512.FusedMultiplyAdd(w1, b, a31);
+                            a32 = Vector512.FusedMultiplyAdd(w2, b, a32);
+                        }
+
+                        if (last)
+                        {
+                            a00 = Tanh(a00); a01 = Tanh(a01); a02 = Tanh(a02); a10 = Tanh(a10); a11 = Tanh(a11); a12 = Tanh(a12);
+                            a20 = Tanh(a20); a21 = Tanh(a21); a22 = Tanh(a22); a30 = Tanh(a30); a31 = Tanh(a31); a32 = Tanh(a32);
+                        }
+
+                        a00.StoreUnsafe(ref yr, y0); a01.StoreUnsafe(ref yr, y0 + 16); a02.StoreUnsafe(ref yr, y0 + 32);
+                        a10.StoreUnsafe(ref yr, y1); a11.StoreUnsafe(ref yr, y1 + 16); a12.StoreUnsafe(ref yr, y1 + 32);
+                        a20.StoreUnsafe(ref yr, y2); a21.StoreUnsafe(ref yr, y2 + 16); a22.StoreUnsafe(ref yr, y2 + 32);
+                        a30.StoreUnsafe(ref yr, y3); a31.StoreUnsafe(ref yr, y3 + 16); a32.StoreUnsafe(ref yr, y3 + 32);
+                    }
+                    else
+                    {
+                        for (int c = 0; c < width; c += 16)
+                        {
+                            nuint oc = (nuint)c;
+                            Vector512<float> a0, a1, a2, a3;
+                            if (first)
+                            {
+                                a0 = a1 = a2 = a3 = default;
+                            }
+                            else
+                            {
+                                a0 = Vector512.LoadUnsafe(ref yr, y0 + oc); a1 = Vector512.LoadUnsafe(ref yr, y1 + oc);
+                                a2 = Vector512.LoadUnsafe(ref yr, y2 + oc); a3 = Vector512.LoadUnsafe(ref yr, y3 + oc);
+                            }
+
+                            nuint o = (nuint)((k0 * n) + j + c);
+                            for (int i = k0; i < k1; i++, o += (nuint)n)
+                            {
+                                var w0 = Vector512.LoadUnsafe(ref wr, o);
+                                a0 = Vector512.FusedMultiplyAdd(w0, Vector512.Create(Unsafe.Add(ref x0, i)), a0);
+                                a1 = Vector512.FusedMultiplyAdd(w0, Vector512.Create(Unsafe.Add(ref x1, i)), a1);
+                                a2 = Vector512.FusedMultiplyAdd(w0, Vector512.Create(Unsafe.Add(ref x2, i)), a2);
+                                a3 = Vector512.FusedMultiplyAdd(w0, Vector512.Create(Unsafe.Add(ref x3, i)), a3);
+                            }
+
+                            if (last)
+                            {
+                                a0 = Tanh(a0); a1 = Tanh(a1); a2 = Tanh(a2); a3 = Tanh(a3);
+                            }
+
+                            a0.StoreUnsafe(ref yr, y0 + oc); a1.StoreUnsafe(ref yr, y1 + oc);
+                            a2.StoreUnsafe(ref yr, y2 + oc); a3.StoreUnsafe(ref yr, y3 + oc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Compares <see cref="Tanh"/> with XlaMath.Tanh on every float32 bit pattern; returns the mismatches.</summary>
     public static long VerifyTanh()
     {
