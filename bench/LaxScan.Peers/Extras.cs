@@ -97,10 +97,45 @@ internal static class Extras
         yield return string.Empty;
     }
 
+    /// <summary>H = 4096: LaxScan against W streamed in memory order (Proto.StepRowStream), 1 and 2 threads.</summary>
+    public static IEnumerable<string> Large(int hidden, double bw1, double bw2)
+    {
+        float[] w = Inputs.Weights(hidden);
+        float[] x = Inputs.Vector(hidden, 0);
+        var wArray = new NDArray<float>(new Shape(hidden, hidden), w);
+        float[] y = new float[hidden];
+        double bytes = 4.0 * hidden * hidden;
+        yield return $"## H={hidden}: where the time goes (us per call; streaming W once takes {bytes / bw1 / 1e3:F0} us at the 1-thread and {bytes / bw2 / 1e3:F0} us at the 2-thread bandwidth)";
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using var op = new GemvOperator(wArray, threads);
+            double full = PerCall(() => op.MultiplyTanh(x, y));
+            double dot = PerCall(() => op.Multiply(x, y));
+            double stream;
+            if (threads == 1)
+            {
+                stream = PerCall(() => Proto.StepRowStream(x, w, y, 0, hidden));
+            }
+            else
+            {
+                int half = hidden / 2;
+                stream = PerCall(() => Parallel.Invoke(() => Proto.StepRowStream(x, w, y, 0, half), () => Proto.StepRowStream(x, w, y, half, hidden)));
+            }
+
+            yield return $"{threads} thread(s): LaxScan MultiplyTanh {full:F0} us ({full / (bytes / (threads == 1 ? bw1 : bw2) / 1e3):F2}x the stream time), dot only {dot:F0} us; W read in memory order, tanh fused (prototype) {stream:F0} us";
+        }
+
+        using var check = new GemvOperator(wArray, 1);
+        bool same = Program.Recur((a, b) => Proto.StepRowStream(a, w, b, 0, hidden), x, 20).AsSpan().SequenceEqual(Program.Recur(check.MultiplyTanh, x, 20));
+        yield return $"row-stream prototype bits equal to LaxScan after 20 steps: {same}";
+        yield return string.Empty;
+    }
+
     /// <summary>Wall time of the CLI, best of five: `run --hidden 8 --steps 10`, or `--help` if run is not there.</summary>
     public static string Cli(string dll)
     {
-        string[] run = ["run", "--hidden", "8", "--steps", "10"];
+        // The CLI needs an input vector; eight values of sin(i), as every peer's x.
+        string[] run = ["run", "--hidden", "8", "--steps", "10", "--x", "0,0.84147096,0.9092974,0.14112,-0.7568025,-0.9589243,-0.2794155,0.6569866"];
         (int code, string output, double _) = Launch(dll, run);
         bool works = code == 0 && output.Trim().Length > 0;
         string[] used = works ? run : ["--help"];

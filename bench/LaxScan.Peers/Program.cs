@@ -153,6 +153,14 @@ internal static class Program
             Say(line);
         }
 
+        foreach (int hidden in o.Sizes.Where(h => h >= 4096))
+        {
+            foreach (string line in Extras.Large(hidden, bw1, bw2))
+            {
+                Say(line);
+            }
+        }
+
         foreach (int hidden in o.Sizes.Where(h => h >= 1024))
         {
             Row? best = rows.Where(r => r.Hidden == hidden && r.Peer.StartsWith("LaxScan", StringComparison.Ordinal)).MinBy(r => r.Micros);
@@ -160,7 +168,7 @@ internal static class Program
             {
                 double bytes = 4.0 * hidden * hidden;
                 double bw = best.Threads == "1" ? bw1 : bw2;
-                Say($"H={hidden}: W is {bytes / (1 << 20):F0} MiB; streaming it once at {bw:F1} GB/s takes {bytes / bw / 1e3:F1} us; LaxScan best {best.Micros:F1} us ({best.Threads} thread(s)) = {best.Micros / (bytes / bw / 1e3):F2}x that");
+                Say($"H={hidden}: W is {bytes / (1 << 20):F0} MiB; streaming it once at {bw:F1} GB/s takes {bytes / bw / 1e3:F1} us; LaxScan best {best.Micros:F1} us ({best.Threads} thread(s)) = {best.Micros / (bytes / bw / 1e3):F2}x that{(bytes <= 32 << 20 ? " (W fits in the L3 here, so this is not a DRAM-bound size)" : string.Empty)}");
             }
         }
 
@@ -203,7 +211,7 @@ internal sealed class Options
 
     public string OpenBlasDir { get; private set; } = "/usr/lib/x86_64-linux-gnu/openblas-pthread";
 
-    public string RefBlasDir { get; private set; } = "/usr/lib/x86_64-linux-gnu/blas";
+    public string RefBlasDir { get; private set; } = "/usr/lib/x86_64-linux-gnu/blas:/usr/lib/x86_64-linux-gnu/lapack";
 
     public string PeersDir { get; private set; } = Path.Combine(AppContext.BaseDirectory, "peers");
 

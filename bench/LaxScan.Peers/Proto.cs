@@ -325,6 +325,39 @@ internal static class Proto
         }
     }
 
+    /// <summary>
+    /// y = tanh(x @ W) reading W strictly in memory order: for k ascending, y[:] = fma(W[k, :], x[k], y[:]), with the
+    /// accumulators in y (L1) rather than registers. Every output still sees its FMAs for k ascending from 0, so the
+    /// bits are LaxScan's; W streams linearly, which is what a memory-bound H wants. Columns [start, end).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void StepRowStream(float[] x, float[] w, float[] y, int start, int end)
+    {
+        int k = x.Length;
+        int n = y.Length;
+        ref float wr = ref MemoryMarshal.GetArrayDataReference(w);
+        ref float yr = ref MemoryMarshal.GetArrayDataReference(y);
+        y.AsSpan(start, end - start).Clear();
+        for (int i = 0; i < k; i++)
+        {
+            var xi = Vector512.Create(x[i]);
+            ref float row = ref Unsafe.Add(ref wr, (nint)i * n);
+            for (int j = start; j < end; j += 64)
+            {
+                nuint o = (nuint)j;
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, o), xi, Vector512.LoadUnsafe(ref yr, o)).StoreUnsafe(ref yr, o);
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, o + 16), xi, Vector512.LoadUnsafe(ref yr, o + 16)).StoreUnsafe(ref yr, o + 16);
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, o + 32), xi, Vector512.LoadUnsafe(ref yr, o + 32)).StoreUnsafe(ref yr, o + 32);
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, o + 48), xi, Vector512.LoadUnsafe(ref yr, o + 48)).StoreUnsafe(ref yr, o + 48);
+            }
+        }
+
+        for (int j = start; j < end; j += 16)
+        {
+            Tanh(Vector512.LoadUnsafe(ref yr, (nuint)j)).StoreUnsafe(ref yr, (nuint)j);
+        }
+    }
+
     /// <summary>Compares <see cref="Tanh"/> with XlaMath.Tanh on every float32 bit pattern; returns the mismatches.</summary>
     public static long VerifyTanh()
     {
