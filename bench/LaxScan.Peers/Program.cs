@@ -56,7 +56,7 @@ internal static class Program
         (double bw1, double bw2) = Machine.MeasureReadBandwidth();
         Say($"clock: {ghz:F2} GHz from a dependent integer-add chain (1 add/cycle); /proc/cpuinfo says {cpuinfoMhz:F0} MHz");
         Say($"FMA throughput: {fmaPerCycle:F1} float32 FMA/cycle/core measured (Vector512, 12 independent chains); the brief's Zen 4 peak is 16/cycle = {16 * ghz:F1} GFMA/s at {ghz:F2} GHz; this CPU is family {Machine.CpuinfoField("cpu family")} model {Machine.CpuinfoField("model")} (26 = Zen 5: two full 512-bit FMA pipes, 32/cycle = {32 * ghz:F1} GFMA/s)");
-        Say($"streaming read bandwidth (1 GiB, Vector512 sum): {bw1:F1} GB/s one thread, {bw2:F1} GB/s two threads");
+        Say($"streaming read bandwidth (512 MiB, Vector512 sum, best of 10): {bw1:F1} GB/s one thread (plain loads {Machine.OnePlain:F1}, with software prefetch {Machine.OnePrefetch:F1}), {bw2:F1} GB/s two threads");
         Say(string.Empty);
 
         var rows = new List<Row>();

@@ -59,6 +59,52 @@ internal static class Proto
         ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
         ref float yr = ref MemoryMarshal.GetArrayDataReference(y);
         int j = 0;
+
+        // 16 accumulators (256 columns): at H = 256 a whole row of W per k, so W is read in memory order.
+        for (; j + 256 <= n && n <= 256; j += 256)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+            nuint row = (nuint)j;
+            for (int i = 0; i < k; i++, row += (nuint)n)
+            {
+                var xi = Vector512.Create(Unsafe.Add(ref xr, i));
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row), xi, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 16), xi, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 32), xi, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 48), xi, a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 64), xi, a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 80), xi, a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 96), xi, a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 112), xi, a7);
+                b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 128), xi, b0);
+                b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 144), xi, b1);
+                b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 160), xi, b2);
+                b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 176), xi, b3);
+                b4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 192), xi, b4);
+                b5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 208), xi, b5);
+                b6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 224), xi, b6);
+                b7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wr, row + 240), xi, b7);
+            }
+
+            Tanh(a0).StoreUnsafe(ref yr, (nuint)j);
+            Tanh(a1).StoreUnsafe(ref yr, (nuint)j + 16);
+            Tanh(a2).StoreUnsafe(ref yr, (nuint)j + 32);
+            Tanh(a3).StoreUnsafe(ref yr, (nuint)j + 48);
+            Tanh(a4).StoreUnsafe(ref yr, (nuint)j + 64);
+            Tanh(a5).StoreUnsafe(ref yr, (nuint)j + 80);
+            Tanh(a6).StoreUnsafe(ref yr, (nuint)j + 96);
+            Tanh(a7).StoreUnsafe(ref yr, (nuint)j + 112);
+            Tanh(b0).StoreUnsafe(ref yr, (nuint)j + 128);
+            Tanh(b1).StoreUnsafe(ref yr, (nuint)j + 144);
+            Tanh(b2).StoreUnsafe(ref yr, (nuint)j + 160);
+            Tanh(b3).StoreUnsafe(ref yr, (nuint)j + 176);
+            Tanh(b4).StoreUnsafe(ref yr, (nuint)j + 192);
+            Tanh(b5).StoreUnsafe(ref yr, (nuint)j + 208);
+            Tanh(b6).StoreUnsafe(ref yr, (nuint)j + 224);
+            Tanh(b7).StoreUnsafe(ref yr, (nuint)j + 240);
+        }
+
         for (; j + 128 <= n; j += 128)
         {
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
