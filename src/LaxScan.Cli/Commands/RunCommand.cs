@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LaxScan.Cli.Parsing;
+using LaxScan.Cli.Plotting;
 using LaxScan.Linen;
 using LaxScan.Models;
 
@@ -36,6 +37,7 @@ internal static class RunCommand
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<string?> outPath = CliOptions.Out("the final hidden state as float32, the shape of x");
         command.Options.Add(outPath);
+        Option<string?> plotPath = RunPlot.AddOption(command);
         command.Validators.Add(result =>
         {
             bool hasX = result.GetResult(x) is { Implicit: false };
@@ -52,8 +54,10 @@ internal static class RunCommand
                 ? new NDArray<float>(new Shape(result.GetValue(x)!.Length), result.GetValue(x)!)
                 : context.Files.ReadFloat32(result.GetValue(xFile)!);
             var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)) };
+            RunPlot? plot = RunPlot.Begin(result, plotPath, keys, input, result.GetValue(hidden)!.Value, result.GetValue(steps)!.Value, ref options);
             NDArray<float> state = LaxScanFunctions.LaxScanInModule(
                 keys.GetKey(result), input, result.GetValue(hidden)!.Value, result.GetValue(steps)!.Value, options);
+            plot?.Save();
             return context.Emit(state, result.GetValue(outPath));
         });
         return command;
