@@ -12,6 +12,11 @@ public static partial class Gemv
     /// each lane runs exactly the scalar reference's FMA sequence (k ascending, from 0). Lane width and how the
     /// outputs are cut into blocks therefore cannot change a bit.
     /// </summary>
+    /// <remarks>
+    /// A row that fits in registers is done in register blocks, widest first (16 vectors only at 512 bits, where
+    /// AVX-512 gives 32 registers), so even a narrow H keeps several FMA chains in flight. A matrix larger than L2 is
+    /// streamed in memory order instead (<see cref="Stream{TLanes, TV, TFlush}"/>).
+    /// </remarks>
     /// <typeparam name="TLanes">The vector width.</typeparam>
     /// <typeparam name="TV">The vector type.</typeparam>
     /// <typeparam name="TFlush">Whether to flush subnormal partial sums (needed only when an input is tiny; see <see cref="NeedsFlush"/>).</typeparam>
@@ -23,50 +28,45 @@ public static partial class Gemv
     {
         int k = x.Length;
         int width = TLanes.Count;
+        if ((long)k * n * sizeof(float) > StreamingBytes && end - start > 16 * width)
+        {
+            Stream<TLanes, TV, TFlush>(x, w, n, y, start, end);
+            return;
+        }
+
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
         int j = start;
-
-        // Eight accumulators keep eight independent FMA chains in flight, enough to hide FMA latency.
-        for (; j + (8 * width) <= end; j += 8 * width)
+        if (width == 16)
         {
-            TV a0 = TLanes.Create(0f), a1 = TLanes.Create(0f), a2 = TLanes.Create(0f), a3 = TLanes.Create(0f);
-            TV a4 = TLanes.Create(0f), a5 = TLanes.Create(0f), a6 = TLanes.Create(0f), a7 = TLanes.Create(0f);
-            nuint row = (nuint)j;
-            for (int i = 0; i < k; i++, row += (nuint)n)
+            for (; j + (16 * width) <= end; j += 16 * width)
             {
-                TV xi = TLanes.Create(Unsafe.Add(ref xr, i));
-                a0 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row), xi, a0);
-                a1 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)width), xi, a1);
-                a2 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(2 * width)), xi, a2);
-                a3 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(3 * width)), xi, a3);
-                a4 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(4 * width)), xi, a4);
-                a5 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(5 * width)), xi, a5);
-                a6 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(6 * width)), xi, a6);
-                a7 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(7 * width)), xi, a7);
+                Block16<TLanes, TV, TFlush>(ref xr, k, ref wr, n, ref yr, j);
             }
-
-            TLanes.Store(a0, ref yr, (nuint)j);
-            TLanes.Store(a1, ref yr, (nuint)(j + width));
-            TLanes.Store(a2, ref yr, (nuint)(j + (2 * width)));
-            TLanes.Store(a3, ref yr, (nuint)(j + (3 * width)));
-            TLanes.Store(a4, ref yr, (nuint)(j + (4 * width)));
-            TLanes.Store(a5, ref yr, (nuint)(j + (5 * width)));
-            TLanes.Store(a6, ref yr, (nuint)(j + (6 * width)));
-            TLanes.Store(a7, ref yr, (nuint)(j + (7 * width)));
         }
 
-        for (; j + width <= end; j += width)
+        for (; j + (8 * width) <= end; j += 8 * width)
         {
-            TV a = TLanes.Create(0f);
-            nuint row = (nuint)j;
-            for (int i = 0; i < k; i++, row += (nuint)n)
-            {
-                a = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row), TLanes.Create(Unsafe.Add(ref xr, i)), a);
-            }
+            Block8<TLanes, TV, TFlush>(ref xr, k, ref wr, n, ref yr, j);
+        }
 
-            TLanes.Store(a, ref yr, (nuint)j);
+        if (j + (4 * width) <= end)
+        {
+            Block4<TLanes, TV, TFlush>(ref xr, k, ref wr, n, ref yr, j);
+            j += 4 * width;
+        }
+
+        if (j + (2 * width) <= end)
+        {
+            Block2<TLanes, TV, TFlush>(ref xr, k, ref wr, n, ref yr, j);
+            j += 2 * width;
+        }
+
+        if (j + width <= end)
+        {
+            Block1<TLanes, TV, TFlush>(ref xr, k, ref wr, n, ref yr, j);
+            j += width;
         }
 
         for (; j < end; j++)
@@ -81,6 +81,214 @@ public static partial class Gemv
             }
 
             Unsafe.Add(ref yr, j) = a;
+        }
+    }
+
+    /// <summary>16 vectors of outputs from j: 16 independent FMA chains, each row piece read whole.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block16<TLanes, TV, TFlush>(ref float xr, int k, ref float wr, int n, ref float yr, int j)
+        where TLanes : IFloatLanes<TV>
+        where TV : struct
+        where TFlush : struct, IFlag
+    {
+        int width = TLanes.Count;
+        TV a0 = TLanes.Create(0f), a1 = TLanes.Create(0f), a2 = TLanes.Create(0f), a3 = TLanes.Create(0f);
+        TV a4 = TLanes.Create(0f), a5 = TLanes.Create(0f), a6 = TLanes.Create(0f), a7 = TLanes.Create(0f);
+        TV a8 = TLanes.Create(0f), a9 = TLanes.Create(0f), a10 = TLanes.Create(0f), a11 = TLanes.Create(0f);
+        TV a12 = TLanes.Create(0f), a13 = TLanes.Create(0f), a14 = TLanes.Create(0f), a15 = TLanes.Create(0f);
+        nuint row = (nuint)j;
+        for (int i = 0; i < k; i++, row += (nuint)n)
+        {
+            TV xi = TLanes.Create(Unsafe.Add(ref xr, i));
+            a0 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row), xi, a0);
+            a1 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)width), xi, a1);
+            a2 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(2 * width)), xi, a2);
+            a3 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(3 * width)), xi, a3);
+            a4 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(4 * width)), xi, a4);
+            a5 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(5 * width)), xi, a5);
+            a6 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(6 * width)), xi, a6);
+            a7 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(7 * width)), xi, a7);
+            a8 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(8 * width)), xi, a8);
+            a9 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(9 * width)), xi, a9);
+            a10 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(10 * width)), xi, a10);
+            a11 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(11 * width)), xi, a11);
+            a12 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(12 * width)), xi, a12);
+            a13 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(13 * width)), xi, a13);
+            a14 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(14 * width)), xi, a14);
+            a15 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(15 * width)), xi, a15);
+        }
+
+        TLanes.Store(a0, ref yr, (nuint)j);
+        TLanes.Store(a1, ref yr, (nuint)j + (nuint)width);
+        TLanes.Store(a2, ref yr, (nuint)j + (nuint)(2 * width));
+        TLanes.Store(a3, ref yr, (nuint)j + (nuint)(3 * width));
+        TLanes.Store(a4, ref yr, (nuint)j + (nuint)(4 * width));
+        TLanes.Store(a5, ref yr, (nuint)j + (nuint)(5 * width));
+        TLanes.Store(a6, ref yr, (nuint)j + (nuint)(6 * width));
+        TLanes.Store(a7, ref yr, (nuint)j + (nuint)(7 * width));
+        TLanes.Store(a8, ref yr, (nuint)j + (nuint)(8 * width));
+        TLanes.Store(a9, ref yr, (nuint)j + (nuint)(9 * width));
+        TLanes.Store(a10, ref yr, (nuint)j + (nuint)(10 * width));
+        TLanes.Store(a11, ref yr, (nuint)j + (nuint)(11 * width));
+        TLanes.Store(a12, ref yr, (nuint)j + (nuint)(12 * width));
+        TLanes.Store(a13, ref yr, (nuint)j + (nuint)(13 * width));
+        TLanes.Store(a14, ref yr, (nuint)j + (nuint)(14 * width));
+        TLanes.Store(a15, ref yr, (nuint)j + (nuint)(15 * width));
+    }
+
+    /// <summary>8 vectors of outputs from j: 8 independent FMA chains, each row piece read whole.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block8<TLanes, TV, TFlush>(ref float xr, int k, ref float wr, int n, ref float yr, int j)
+        where TLanes : IFloatLanes<TV>
+        where TV : struct
+        where TFlush : struct, IFlag
+    {
+        int width = TLanes.Count;
+        TV a0 = TLanes.Create(0f), a1 = TLanes.Create(0f), a2 = TLanes.Create(0f), a3 = TLanes.Create(0f);
+        TV a4 = TLanes.Create(0f), a5 = TLanes.Create(0f), a6 = TLanes.Create(0f), a7 = TLanes.Create(0f);
+        nuint row = (nuint)j;
+        for (int i = 0; i < k; i++, row += (nuint)n)
+        {
+            TV xi = TLanes.Create(Unsafe.Add(ref xr, i));
+            a0 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row), xi, a0);
+            a1 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)width), xi, a1);
+            a2 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(2 * width)), xi, a2);
+            a3 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(3 * width)), xi, a3);
+            a4 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(4 * width)), xi, a4);
+            a5 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(5 * width)), xi, a5);
+            a6 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(6 * width)), xi, a6);
+            a7 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(7 * width)), xi, a7);
+        }
+
+        TLanes.Store(a0, ref yr, (nuint)j);
+        TLanes.Store(a1, ref yr, (nuint)j + (nuint)width);
+        TLanes.Store(a2, ref yr, (nuint)j + (nuint)(2 * width));
+        TLanes.Store(a3, ref yr, (nuint)j + (nuint)(3 * width));
+        TLanes.Store(a4, ref yr, (nuint)j + (nuint)(4 * width));
+        TLanes.Store(a5, ref yr, (nuint)j + (nuint)(5 * width));
+        TLanes.Store(a6, ref yr, (nuint)j + (nuint)(6 * width));
+        TLanes.Store(a7, ref yr, (nuint)j + (nuint)(7 * width));
+    }
+
+    /// <summary>4 vectors of outputs from j: 4 independent FMA chains, each row piece read whole.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block4<TLanes, TV, TFlush>(ref float xr, int k, ref float wr, int n, ref float yr, int j)
+        where TLanes : IFloatLanes<TV>
+        where TV : struct
+        where TFlush : struct, IFlag
+    {
+        int width = TLanes.Count;
+        TV a0 = TLanes.Create(0f), a1 = TLanes.Create(0f), a2 = TLanes.Create(0f), a3 = TLanes.Create(0f);
+        nuint row = (nuint)j;
+        for (int i = 0; i < k; i++, row += (nuint)n)
+        {
+            TV xi = TLanes.Create(Unsafe.Add(ref xr, i));
+            a0 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row), xi, a0);
+            a1 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)width), xi, a1);
+            a2 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(2 * width)), xi, a2);
+            a3 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)(3 * width)), xi, a3);
+        }
+
+        TLanes.Store(a0, ref yr, (nuint)j);
+        TLanes.Store(a1, ref yr, (nuint)j + (nuint)width);
+        TLanes.Store(a2, ref yr, (nuint)j + (nuint)(2 * width));
+        TLanes.Store(a3, ref yr, (nuint)j + (nuint)(3 * width));
+    }
+
+    /// <summary>2 vectors of outputs from j: 2 independent FMA chains, each row piece read whole.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block2<TLanes, TV, TFlush>(ref float xr, int k, ref float wr, int n, ref float yr, int j)
+        where TLanes : IFloatLanes<TV>
+        where TV : struct
+        where TFlush : struct, IFlag
+    {
+        int width = TLanes.Count;
+        TV a0 = TLanes.Create(0f), a1 = TLanes.Create(0f);
+        nuint row = (nuint)j;
+        for (int i = 0; i < k; i++, row += (nuint)n)
+        {
+            TV xi = TLanes.Create(Unsafe.Add(ref xr, i));
+            a0 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row), xi, a0);
+            a1 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row + (nuint)width), xi, a1);
+        }
+
+        TLanes.Store(a0, ref yr, (nuint)j);
+        TLanes.Store(a1, ref yr, (nuint)j + (nuint)width);
+    }
+
+    /// <summary>1 vector of outputs from j: 1 independent FMA chains, each row piece read whole.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block1<TLanes, TV, TFlush>(ref float xr, int k, ref float wr, int n, ref float yr, int j)
+        where TLanes : IFloatLanes<TV>
+        where TV : struct
+        where TFlush : struct, IFlag
+    {
+        int width = TLanes.Count;
+        TV a0 = TLanes.Create(0f);
+        nuint row = (nuint)j;
+        for (int i = 0; i < k; i++, row += (nuint)n)
+        {
+            TV xi = TLanes.Create(Unsafe.Add(ref xr, i));
+            a0 = Step<TLanes, TV, TFlush>(TLanes.Load(ref wr, row), xi, a0);
+        }
+
+        TLanes.Store(a0, ref yr, (nuint)j);
+    }
+
+    // Above this size W cannot stay in L2 between steps, and reading it row by row in memory order is what keeps the
+    // hardware prefetchers streaming: column blocks would touch a new 4 KiB page on every row.
+    private const long StreamingBytes = 1L << 20;
+
+    /// <summary>
+    /// Outputs [start, end) with W read in memory order: for k ascending, <c>y[j] = fma(W[k, j], x[k], y[j])</c> across
+    /// the whole range, the partial sums kept in y (in L1). Each output still sees k ascending from 0, so the bits are
+    /// the register kernel's. The next row's piece is prefetched as this one is used: the rows of a part of the
+    /// outputs lie a whole row apart, where the hardware prefetcher does not follow.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Stream<TLanes, TV, TFlush>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, int n, Span<float> y, int start, int end)
+        where TLanes : IFloatLanes<TV>
+        where TV : struct
+        where TFlush : struct, IFlag
+    {
+        int k = x.Length;
+        int width = TLanes.Count;
+        y[start..end].Clear();
+        ref float wr = ref MemoryMarshal.GetReference(w);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        for (int i = 0; i < k; i++)
+        {
+            TV xi = TLanes.Create(x[i]);
+            ref float row = ref Unsafe.Add(ref wr, (nint)i * n);
+            int j = start;
+            for (; j + (4 * width) <= end; j += 4 * width)
+            {
+                if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                {
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, n + j)));
+                }
+
+                nuint o = (nuint)j;
+                TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, o), xi, TLanes.Load(ref yr, o)), ref yr, o);
+                o += (nuint)width;
+                TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, o), xi, TLanes.Load(ref yr, o)), ref yr, o);
+                o += (nuint)width;
+                TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, o), xi, TLanes.Load(ref yr, o)), ref yr, o);
+                o += (nuint)width;
+                TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, o), xi, TLanes.Load(ref yr, o)), ref yr, o);
+            }
+
+            for (; j + width <= end; j += width)
+            {
+                TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, (nuint)j), xi, TLanes.Load(ref yr, (nuint)j)), ref yr, (nuint)j);
+            }
+
+            for (; j < end; j++)
+            {
+                float a = Unsafe.Add(ref yr, j);
+                float wij = Unsafe.Add(ref row, j);
+                Unsafe.Add(ref yr, j) = TFlush.Value ? XlaMath.Fma(wij, x[i], a) : MathF.FusedMultiplyAdd(wij, x[i], a);
+            }
         }
     }
 

@@ -12,6 +12,9 @@ public sealed class GemvOperator : IDisposable
     // Outputs are split between threads in whole blocks of the widest kernel (8 accumulators of 16 lanes).
     private const int SplitAlignment = 128;
 
+    // Each thread's share is cut in this many chunks, so that an idle thread can take over a busy one's.
+    private const int ChunksPerThread = 2;
+
     // Below this many multiply-adds per call, waking a second thread costs more than it saves.
     private const long ParallelThreshold = 1L << 18;
 
@@ -69,17 +72,21 @@ public sealed class GemvOperator : IDisposable
             _ => threads,
         };
         parts = Math.Max(1, Math.Min(parts, (Columns + SplitAlignment - 1) / SplitAlignment));
-        _splits = new int[parts + 1];
+
+        // More chunks than threads, so the work spreads over whichever threads are running at the moment.
         int blocks = (Columns + SplitAlignment - 1) / SplitAlignment;
-        for (int p = 0; p <= parts; p++)
+        int chunks = Math.Min(blocks, parts == 1 ? 1 : ChunksPerThread * parts);
+        _splits = new int[chunks + 1];
+        for (int c = 0; c <= chunks; c++)
         {
-            _splits[p] = Math.Min(Columns, blocks * p / parts * SplitAlignment);
+            _splits[c] = Math.Min(Columns, blocks * c / chunks * SplitAlignment);
         }
 
-        _splits[parts] = Columns;
+        _splits[chunks] = Columns;
+        Threads = parts;
         if (parts > 1)
         {
-            _workers = new StepWorkers(parts, RunPart);
+            _workers = new StepWorkers(parts, chunks, RunPart);
         }
     }
 
@@ -89,8 +96,8 @@ public sealed class GemvOperator : IDisposable
     /// <summary>N, the length of y.</summary>
     public int Columns { get; }
 
-    /// <summary>How many threads a call uses.</summary>
-    public int Threads => _splits.Length - 1;
+    /// <summary>How many threads a call may use.</summary>
+    public int Threads { get; }
 
     /// <summary><c>y = x @ W</c>.</summary>
     /// <exception cref="ArgumentException">The lengths do not match the matrix.</exception>

@@ -1,38 +1,47 @@
 namespace LaxScan;
 
 /// <summary>
-/// A fixed team of threads that each run one part of a short, repeated job: the caller runs part 0 and waits for
-/// the others. Workers spin briefly between calls (a step of the recurrence takes microseconds, far less than a
-/// thread wake-up), then sleep, so an idle team costs no CPU.
+/// A fixed team of threads that share a short, repeated job cut into chunks: every thread, the caller included,
+/// takes the next chunk from a shared counter until none is left. A worker that the OS has descheduled or put to
+/// sleep then costs nothing but its share of the speed-up: the caller does its chunks. Workers spin briefly between
+/// calls (a step of the recurrence takes microseconds, far less than a thread wake-up), then sleep, so an idle team
+/// costs no CPU.
 /// </summary>
 internal sealed class StepWorkers : IDisposable
 {
     private const int SpinsBeforeSleep = 20_000;
 
     private readonly Action<int> _work;
+    private readonly int _chunks;
     private readonly Thread[] _threads;
-    private readonly long[] _done;
     private readonly object _gate = new();
     private long _generation;
+    private int _nextChunk;
+    private int _completed;
     private int _sleepers;
     private volatile bool _disposed;
 
-    public StepWorkers(int parts, Action<int> work)
+    /// <summary>Starts <paramref name="threads"/> - 1 workers for a job of <paramref name="chunks"/> chunks.</summary>
+    public StepWorkers(int threads, int chunks, Action<int> work)
     {
         _work = work;
-        _done = new long[parts * 16];   // one cache line per part, so workers don't share lines
-        _threads = new Thread[parts - 1];
-        for (int p = 1; p < parts; p++)
+        _chunks = chunks;
+        _threads = new Thread[threads - 1];
+        for (int t = 0; t < _threads.Length; t++)
         {
-            int part = p;
-            _threads[p - 1] = new Thread(() => Loop(part)) { IsBackground = true, Name = $"LaxScan GEMV worker {part}" };
-            _threads[p - 1].Start();
+            _threads[t] = new Thread(Loop) { IsBackground = true, Name = $"LaxScan GEMV worker {t + 1}" };
+            _threads[t].Start();
         }
     }
 
+    /// <summary>Runs every chunk once, on the caller and whichever workers are awake, and returns when all are done.</summary>
     public void Run()
     {
-        long generation = Interlocked.Increment(ref _generation);
+        // The counters are reset before the new generation is published (Interlocked is a full fence), so a worker
+        // that sees the new generation also sees the fresh counters and the caller's operands written before Run.
+        Volatile.Write(ref _nextChunk, 0);
+        Volatile.Write(ref _completed, 0);
+        Interlocked.Increment(ref _generation);
         if (Volatile.Read(ref _sleepers) > 0)
         {
             lock (_gate)
@@ -41,31 +50,36 @@ internal sealed class StepWorkers : IDisposable
             }
         }
 
-        _work(0);
-        for (int p = 1; p <= _threads.Length; p++)
+        Drain();
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref _completed) != _chunks)
         {
-            var spin = default(SpinWait);
-            while (Volatile.Read(ref _done[p * 16]) != generation)
-            {
-                spin.SpinOnce(sleep1Threshold: -1);
-            }
+            spin.SpinOnce(sleep1Threshold: -1);
         }
     }
 
-    private void Loop(int part)
+    private void Drain()
+    {
+        int chunk;
+        while ((chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunks)
+        {
+            _work(chunk);
+            Interlocked.Increment(ref _completed);
+        }
+    }
+
+    private void Loop()
     {
         long seen = 0;
         while (true)
         {
-            long generation = WaitForWork(seen);
+            seen = WaitForWork(seen);
             if (_disposed)
             {
                 return;
             }
 
-            _work(part);
-            seen = generation;
-            Volatile.Write(ref _done[part * 16], generation);
+            Drain();
         }
     }
 

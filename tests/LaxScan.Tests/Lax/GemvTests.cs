@@ -42,6 +42,30 @@ public class GemvTests
 
     [Theory]
     [MemberData(nameof(Tiers))]
+    public void Matrices_larger_than_L2_stream_in_memory_order_with_the_same_bits(SimdTier tier)
+    {
+        var rng = new System.Random(14);
+        foreach ((int k, int n) in new[] { (450, 611), (600, 600), (300, 1030) })
+        {
+            float[] x = RandomValues(rng, k);
+            float[] w = RandomValues(rng, k * n);
+            float[] expected = new float[n];
+            float[] actual = new float[n];
+            LaxScan.Gemv.Reference(x, w, expected);
+            LaxScan.Gemv.Multiply(x, w, actual, tier);
+            Bits.Equal(expected, actual, $"k={k} n={n}");
+
+            // The flushing variant, sent there by one tiny input.
+            x[1] = 1e-30f;
+            LaxScan.Gemv.Reference(x, w, expected);
+            Array.Clear(actual);
+            LaxScan.Gemv.Multiply(x, w, actual, tier);
+            Bits.Equal(expected, actual, $"flushing k={k} n={n}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Tiers))]
     public void Tiny_inputs_flush_subnormal_partial_sums_like_XLA(SimdTier tier)
     {
         var rng = new System.Random(12);
