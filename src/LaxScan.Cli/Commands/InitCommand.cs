@@ -77,18 +77,23 @@ internal static class InitCommand
         return command;
     }
 
-    // ByName throws a plain ArgumentException when the options do not fit the name (an option it does not take,
-    // constant without a value): that is the command line's shape, a usage error. An out-of-range value (scale <= 0,
-    // lower >= upper) is an ArgumentOutOfRangeException: a well-formed line the library rejects, a failure.
+    // Options that do not fit the name (one it does not take, constant without a value) are the command line's
+    // shape, a usage error; a value the library then rejects (scale <= 0, lower >= upper) is a failure.
     private static Initializer Create(string name, InitializerOptions options)
     {
-        try
+        IReadOnlyList<string> allowed = Initializers.OptionsOf(name);
+        string? extra = options.SetNames().FirstOrDefault(o => !allowed.Contains(o));
+        if (extra is not null)
         {
-            return Initializers.ByName(name, options);
+            string takes = allowed.Count == 0 ? "no options" : string.Join(", ", allowed.Select(o => "--" + o.Replace('_', '-')));
+            throw new UsageException($"initializer '{name}' does not take --{extra.Replace('_', '-')}; it takes {takes}");
         }
-        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
+
+        if (name == "constant" && options.Value is null)
         {
-            throw new UsageException(ErrorText.Of(e));
+            throw new UsageException("initializer 'constant' needs --value");
         }
+
+        return Initializers.ByName(name, options);
     }
 }

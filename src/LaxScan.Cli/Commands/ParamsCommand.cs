@@ -15,18 +15,26 @@ internal static class ParamsCommand
         CliHelp.Examples(
             command,
             "laxscan params --hidden 4 --seed 0",
-            "laxscan params --hidden 4 --key 0,42 --threefry original --out W.npy");
+            "laxscan params --hidden 4 --key 0,42 --threefry original --out W.npy",
+            "laxscan params --hidden 4 --seed 0 --out variables.msgpack");
         Option<int?> hidden = ModelOptions.Hidden();
         command.Options.Add(hidden);
         KeyOptions keys = KeyOptions.AddTo(command);
-        Option<string?> outPath = CliOptions.Out("W as a float32 array of shape (H, H)");
+        Option<string?> outPath = CliOptions.FilePath(
+            "--out",
+            "FILE.npy",
+            "Also write W (float32, shape (H, H)) to this NumPy .npy file or, for a path ending in .msgpack, the whole variables tree as a Flax checkpoint (flax.serialization.to_bytes); complete or not at all.");
         command.Options.Add(outPath);
         command.SetAction(result =>
         {
             var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)) };
             Variables variables = LaxScanFunctions.Params(keys.GetKey(result), result.GetValue(hidden)!.Value, options);
             string? path = result.GetValue(outPath);
-            if (path is not null)
+            if (path is not null && IsCheckpoint(path))
+            {
+                context.Files.WriteVariables(path, variables);
+            }
+            else if (path is not null)
             {
                 context.Files.Write(path, variables.GetFloat32("params", "W"));
             }
@@ -35,4 +43,7 @@ internal static class ParamsCommand
         });
         return command;
     }
+
+    /// <summary>Whether an output path names a Flax checkpoint rather than a .npy array.</summary>
+    internal static bool IsCheckpoint(string path) => path.EndsWith(".msgpack", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LaxScan.Cli.Parsing;
+using LaxScan.Cli.Plotting;
 using LaxScan.Linen;
 using LaxScan.Models;
 
@@ -39,6 +40,7 @@ internal static class RunCommand
         Option<string?> outPath = CliOptions.Out("the final hidden state as float32, the shape of x");
         command.Options.Add(outPath);
         RunExtras extras = RunExtras.AddTo(command);
+        Option<string?> plotPath = RunPlot.AddOption(command);
         command.Validators.Add(result =>
         {
             bool hasX = result.GetResult(x) is { Implicit: false };
@@ -60,6 +62,7 @@ internal static class RunCommand
             // Checks H and T (allocating nothing) before the trace is sized from them.
             _ = new LaxScanModule(h, t);
             var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)), Threads = extras.GetThreads(result) };
+            RunPlot? plot = RunPlot.Begin(result, plotPath, keys, input, h, t, ref options);
             NDArray<float>? state = RunSession.Run(
                 context,
                 t,
@@ -67,7 +70,13 @@ internal static class RunCommand
                 extras.GetTrace(result),
                 extras.GetProgress(result),
                 session => LaxScanFunctions.LaxScanInModule(keys.GetKey(result), input, h, t, session.Configure(options)));
-            return state is null ? RunSession.ReportInterrupted(context) : context.Emit(state, result.GetValue(outPath));
+            if (state is null)
+            {
+                return RunSession.ReportInterrupted(context);
+            }
+
+            plot?.Save();
+            return context.Emit(state, result.GetValue(outPath));
         });
         return command;
     }

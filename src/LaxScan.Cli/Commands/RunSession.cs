@@ -104,7 +104,7 @@ internal sealed class RunSession : IDisposable
         }
     }
 
-    /// <summary><paramref name="options"/> with this session's cancellation and step observer.</summary>
+    /// <summary><paramref name="options"/> with this session's cancellation, and its step observer added to any already there.</summary>
     public LaxScanOptions Configure(LaxScanOptions options)
     {
         StepObserver? observer = (_trace, _progress) switch
@@ -118,7 +118,8 @@ internal sealed class RunSession : IDisposable
                 p.Report(step);
             },
         };
-        return options with { CancellationToken = _interrupt.Token, OnStep = observer };
+        // Combined, not replaced: another feature (--plot) may already observe the steps.
+        return options with { CancellationToken = _interrupt.Token, OnStep = options.OnStep + observer };
     }
 
     /// <summary>The run finished: moves the trace under its name.</summary>

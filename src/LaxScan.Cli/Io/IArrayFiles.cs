@@ -1,7 +1,7 @@
 namespace LaxScan.Cli.Io;
 
 /// <summary>
-/// The array files the CLI reads (<c>--x-file</c>) and writes (<c>--out</c>). An interface so the commands do not
+/// The array files the CLI reads (<c>--x-file</c>, <c>--params</c>) and writes (<c>--out</c>). An interface so the commands do not
 /// depend on which .npy implementation is in the build, and tests can watch what is written.
 /// </summary>
 internal interface IArrayFiles
@@ -12,4 +12,10 @@ internal interface IArrayFiles
 
     /// <summary>Reads a float32 array from <paramref name="path"/>.</summary>
     NDArray<float> ReadFloat32(string path);
+
+    /// <summary>Writes variables as a Flax checkpoint (<c>flax.serialization.to_bytes</c>), completely or not at all.</summary>
+    void WriteVariables(string path, Linen.Variables variables);
+
+    /// <summary>Reads variables from a Flax checkpoint (<c>flax.serialization.from_bytes</c>'s layout).</summary>
+    Linen.Variables ReadVariables(string path);
 }

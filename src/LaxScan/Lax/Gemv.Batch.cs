@@ -47,11 +47,16 @@ public static partial class Gemv
         int row = 0;
         if (tier >= SimdTier.Vector512 && Vector512.IsHardwareAccelerated)
         {
-            row = BatchKernel<GemvLanes512, Vector512<float>, TFlush>(x, w, y, batch, k, n, start, end);
+            row = BatchKernel<FloatLanes512, Vector512<float>, TFlush>(x, w, y, batch, k, n, start, end);
         }
         else if (tier >= SimdTier.Vector256 && Vector256.IsHardwareAccelerated)
         {
-            row = BatchKernel<GemvLanes256, Vector256<float>, TFlush>(x, w, y, batch, k, n, start, end);
+            row = BatchKernel<FloatLanes256, Vector256<float>, TFlush>(x, w, y, batch, k, n, start, end);
+        }
+
+        for (int r = 0; r < row; r++)
+        {
+            FixEpilogue<TFlush>(x.Slice(r * k, k), w, n, y.Slice(r * n, n), start, end);
         }
 
         // Rows left over from the blocks of four (and every row at the narrower tiers) run as single GEMVs.
@@ -64,7 +69,7 @@ public static partial class Gemv
     /// <summary>Blocks of four rows by three vectors of columns; returns the first row it did not do.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BatchKernel<TLanes, TV, TFlush>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, int batch, int k, int n, int start, int end)
-        where TLanes : IGemvLanes<TV>
+        where TLanes : IFloatLanes<TV>
         where TV : struct
         where TFlush : struct, IFlag
     {
@@ -83,10 +88,10 @@ public static partial class Gemv
             int j = start;
             for (; j + tile <= end; j += tile)
             {
-                TV a00 = TLanes.Zero, a01 = TLanes.Zero, a02 = TLanes.Zero;
-                TV a10 = TLanes.Zero, a11 = TLanes.Zero, a12 = TLanes.Zero;
-                TV a20 = TLanes.Zero, a21 = TLanes.Zero, a22 = TLanes.Zero;
-                TV a30 = TLanes.Zero, a31 = TLanes.Zero, a32 = TLanes.Zero;
+                TV a00 = TLanes.Create(0f), a01 = TLanes.Create(0f), a02 = TLanes.Create(0f);
+                TV a10 = TLanes.Create(0f), a11 = TLanes.Create(0f), a12 = TLanes.Create(0f);
+                TV a20 = TLanes.Create(0f), a21 = TLanes.Create(0f), a22 = TLanes.Create(0f);
+                TV a30 = TLanes.Create(0f), a31 = TLanes.Create(0f), a32 = TLanes.Create(0f);
                 nuint offset = (nuint)j;
                 for (int i = 0; i < k; i++, offset += (nuint)n)
                 {

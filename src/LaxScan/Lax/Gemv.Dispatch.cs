@@ -43,20 +43,22 @@ public static partial class Gemv
     {
         if (tier >= SimdTier.Vector512 && Vector512.IsHardwareAccelerated)
         {
-            Kernel<GemvLanes512, Vector512<float>, TFlush>(x, w, n, y, start, end);
+            Kernel<FloatLanes512, Vector512<float>, TFlush>(x, w, n, y, start, end);
         }
         else if (tier >= SimdTier.Vector256 && Vector256.IsHardwareAccelerated)
         {
-            Kernel<GemvLanes256, Vector256<float>, TFlush>(x, w, n, y, start, end);
+            Kernel<FloatLanes256, Vector256<float>, TFlush>(x, w, n, y, start, end);
         }
         else if (tier >= SimdTier.Vector128 && Vector128.IsHardwareAccelerated)
         {
-            Kernel<GemvLanes128, Vector128<float>, TFlush>(x, w, n, y, start, end);
+            Kernel<FloatLanes128, Vector128<float>, TFlush>(x, w, n, y, start, end);
         }
         else
         {
             ScalarRange<TFlush>(x, w, n, y, start, end);
         }
+
+        FixEpilogue<TFlush>(x, w, n, y, start, end);
     }
 
     private static void ScalarRange<TFlush>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, int n, Span<float> y, int start, int end)
@@ -67,11 +69,7 @@ public static partial class Gemv
             float a = 0f;
             for (int i = 0; i < x.Length; i++)
             {
-                a = MathF.FusedMultiplyAdd(w[(i * n) + j], x[i], a);
-                if (TFlush.Value)
-                {
-                    a = XlaMath.FlushToZero(a);
-                }
+                a = TFlush.Value ? XlaMath.Fma(w[(i * n) + j], x[i], a) : MathF.FusedMultiplyAdd(w[(i * n) + j], x[i], a);
             }
 
             y[j] = a;

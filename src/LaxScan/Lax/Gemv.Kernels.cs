@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+
+using LaxScan.Numerics;
 
 namespace LaxScan;
 
@@ -16,7 +17,7 @@ public static partial class Gemv
     /// <typeparam name="TFlush">Whether to flush subnormal partial sums (needed only when an input is tiny; see <see cref="NeedsFlush"/>).</typeparam>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Kernel<TLanes, TV, TFlush>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, int n, Span<float> y, int start, int end)
-        where TLanes : IGemvLanes<TV>
+        where TLanes : IFloatLanes<TV>
         where TV : struct
         where TFlush : struct, IFlag
     {
@@ -30,8 +31,8 @@ public static partial class Gemv
         // Eight accumulators keep eight independent FMA chains in flight, enough to hide FMA latency.
         for (; j + (8 * width) <= end; j += 8 * width)
         {
-            TV a0 = TLanes.Zero, a1 = TLanes.Zero, a2 = TLanes.Zero, a3 = TLanes.Zero;
-            TV a4 = TLanes.Zero, a5 = TLanes.Zero, a6 = TLanes.Zero, a7 = TLanes.Zero;
+            TV a0 = TLanes.Create(0f), a1 = TLanes.Create(0f), a2 = TLanes.Create(0f), a3 = TLanes.Create(0f);
+            TV a4 = TLanes.Create(0f), a5 = TLanes.Create(0f), a6 = TLanes.Create(0f), a7 = TLanes.Create(0f);
             nuint row = (nuint)j;
             for (int i = 0; i < k; i++, row += (nuint)n)
             {
@@ -58,7 +59,7 @@ public static partial class Gemv
 
         for (; j + width <= end; j += width)
         {
-            TV a = TLanes.Zero;
+            TV a = TLanes.Create(0f);
             nuint row = (nuint)j;
             for (int i = 0; i < k; i++, row += (nuint)n)
             {
@@ -74,11 +75,9 @@ public static partial class Gemv
             nuint row = (nuint)j;
             for (int i = 0; i < k; i++, row += (nuint)n)
             {
-                a = MathF.FusedMultiplyAdd(Unsafe.Add(ref wr, row), Unsafe.Add(ref xr, i), a);
-                if (TFlush.Value)
-                {
-                    a = Numerics.XlaMath.FlushToZero(a);
-                }
+                a = TFlush.Value
+                    ? XlaMath.Fma(Unsafe.Add(ref wr, row), Unsafe.Add(ref xr, i), a)
+                    : MathF.FusedMultiplyAdd(Unsafe.Add(ref wr, row), Unsafe.Add(ref xr, i), a);
             }
 
             Unsafe.Add(ref yr, j) = a;
@@ -87,12 +86,11 @@ public static partial class Gemv
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Step<TLanes, TV, TFlush>(TV w, TV x, TV acc)
-        where TLanes : IGemvLanes<TV>
+        where TLanes : IFloatLanes<TV>
         where TV : struct
         where TFlush : struct, IFlag
     {
-        TV sum = TLanes.Fma(w, x, acc);
-        return TFlush.Value ? TLanes.FlushToZero(sum) : sum;
+        return TFlush.Value ? XlaMath.FmaFlushed<TLanes, TV>(w, x, acc) : TLanes.FusedMultiplyAdd(w, x, acc);
     }
 
     /// <summary>
@@ -130,104 +128,4 @@ internal readonly struct Yes : IFlag
 internal readonly struct No : IFlag
 {
     public static bool Value => false;
-}
-
-/// <summary>The float lane operations the GEMV needs, one implementation per vector width.</summary>
-internal interface IGemvLanes<TV>
-    where TV : struct
-{
-    static abstract int Count { get; }
-
-    static abstract TV Zero { get; }
-
-    static abstract TV Create(float value);
-
-    static abstract TV Load(ref float source, nuint offset);
-
-    static abstract void Store(TV value, ref float destination, nuint offset);
-
-    static abstract TV Fma(TV a, TV b, TV c);
-
-    static abstract TV FlushToZero(TV value);
-}
-
-internal readonly struct GemvLanes512 : IGemvLanes<Vector512<float>>
-{
-    public static int Count => Vector512<float>.Count;
-
-    public static Vector512<float> Zero => Vector512<float>.Zero;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Create(float value) => Vector512.Create(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Load(ref float source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector512<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> FlushToZero(Vector512<float> value)
-    {
-        Vector512<uint> bits = value.AsUInt32();
-        Vector512<uint> tiny = Vector512.LessThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x0080_0000u));
-        return Vector512.ConditionalSelect(tiny, bits & Vector512.Create(0x8000_0000u), bits).AsSingle();
-    }
-}
-
-internal readonly struct GemvLanes256 : IGemvLanes<Vector256<float>>
-{
-    public static int Count => Vector256<float>.Count;
-
-    public static Vector256<float> Zero => Vector256<float>.Zero;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Create(float value) => Vector256.Create(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector256<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> FlushToZero(Vector256<float> value)
-    {
-        Vector256<uint> bits = value.AsUInt32();
-        Vector256<uint> tiny = Vector256.LessThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(0x0080_0000u));
-        return Vector256.ConditionalSelect(tiny, bits & Vector256.Create(0x8000_0000u), bits).AsSingle();
-    }
-}
-
-internal readonly struct GemvLanes128 : IGemvLanes<Vector128<float>>
-{
-    public static int Count => Vector128<float>.Count;
-
-    public static Vector128<float> Zero => Vector128<float>.Zero;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Create(float value) => Vector128.Create(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector128<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> FlushToZero(Vector128<float> value)
-    {
-        Vector128<uint> bits = value.AsUInt32();
-        Vector128<uint> tiny = Vector128.LessThan(bits & Vector128.Create(0x7FFF_FFFFu), Vector128.Create(0x0080_0000u));
-        return Vector128.ConditionalSelect(tiny, bits & Vector128.Create(0x8000_0000u), bits).AsSingle();
-    }
 }

@@ -169,6 +169,21 @@ public static class Initializers
         "kaiming_normal", "kaiming_uniform", "normal", "uniform", "truncated_normal", "zeros", "ones", "constant", "variance_scaling",
     ];
 
+    /// <summary>The options (JAX's keyword names, such as <c>stddev</c> or <c>in_axis</c>) that <see cref="ByName"/> accepts for a name.</summary>
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <exception cref="ArgumentException">The name is unknown.</exception>
+    public static IReadOnlyList<string> OptionsOf(string name) => name switch
+    {
+        "normal" => ["stddev"],
+        "uniform" => ["scale"],
+        "truncated_normal" => ["stddev", "lower", "upper"],
+        "constant" => ["value"],
+        "variance_scaling" => ["scale", "mode", "distribution", "in_axis", "out_axis"],
+        "zeros" or "ones" => [],
+        _ when Names.Contains(name) => ["in_axis", "out_axis"],
+        _ => throw new ArgumentException($"unknown initializer '{name}'; known: {string.Join(", ", Names)}", nameof(name)),
+    };
+
     /// <summary>
     /// The initializer <c>jax.nn.initializers.NAME(...)</c> makes, with the options that name takes.
     /// </summary>
@@ -179,21 +194,11 @@ public static class Initializers
     {
         ArgumentNullException.ThrowIfNull(name);
         options ??= new InitializerOptions();
-        string[] allowed = name switch
-        {
-            "normal" => ["stddev"],
-            "uniform" => ["scale"],
-            "truncated_normal" => ["stddev", "lower", "upper"],
-            "constant" => ["value"],
-            "variance_scaling" => ["scale", "mode", "distribution", "in_axis", "out_axis"],
-            "zeros" or "ones" => [],
-            _ when Names.Contains(name) => ["in_axis", "out_axis"],
-            _ => throw new ArgumentException($"unknown initializer '{name}'; known: {string.Join(", ", Names)}", nameof(name)),
-        };
+        IReadOnlyList<string> allowed = OptionsOf(name);
         string? extra = options.SetNames().FirstOrDefault(o => !allowed.Contains(o));
         if (extra is not null)
         {
-            string takes = allowed.Length == 0 ? "no options" : string.Join(", ", allowed);
+            string takes = allowed.Count == 0 ? "no options" : string.Join(", ", allowed);
             throw new ArgumentException($"initializer '{name}' does not take option '{extra}'; it takes {takes}", nameof(options));
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using LaxScan.Numerics;
@@ -5,84 +6,116 @@ using LaxScan.Numerics;
 namespace LaxScan.Random;
 
 /// <summary>
-/// The elementwise steps of the distributions, each a scalar reference plus a Vector512 form with identical bits
-/// (every operation here is a single IEEE operation, so lane width cannot change a result).
+/// The elementwise steps of the distributions, each a scalar reference and a lane form run at every SIMD tier. Every
+/// step is a chain of single IEEE operations (and FTZ), so the lane width cannot change a result.
 /// </summary>
 internal static class DistributionKernels
 {
     private const uint OneBits = 0x3F80_0000;   // 1.0f: or-ing 23 random mantissa bits into it gives [1, 2)
 
-    /// <summary><c>out = max(minval, fma(f, range, minval))</c> with <c>f = bitcast((bits &gt;&gt; 9) | 1.0) - 1</c>.</summary>
-    public static void UniformFromBits(ReadOnlySpan<uint> bits, Span<float> destination, float range, float minval, SimdTier tier)
+    /// <summary>
+    /// In place, from random bits to uniform floats: <c>max(minval, fma(f, range, minval))</c> with
+    /// <c>f = bitcast((bits &gt;&gt; 9) | 1.0) - 1</c> in [0, 1). <paramref name="values"/> holds the bits on entry.
+    /// </summary>
+    public static void UniformFromBits(Span<float> values, float range, float minval, SimdTier tier) =>
+        Map(new Uniform(range, minval), values, tier);
+
+    /// <summary>In place, <c>x = x * scale</c>, flushed.</summary>
+    public static void Scale(Span<float> values, float scale, SimdTier tier) => Map(new Scaled(scale), values, tier);
+
+    /// <summary>In place, <c>x = min(max(x * scale, low), high)</c>, flushed, as <c>jnp.clip</c> after the scale.</summary>
+    public static void ScaleClip(Span<float> values, float scale, float low, float high, SimdTier tier) =>
+        Map(new ScaledClip(scale, low, high), values, tier);
+
+    private static void Map<TOp>(TOp op, Span<float> values, SimdTier tier)
+        where TOp : struct, IElementwise
     {
-        int i = 0;
+        ref float x = ref MemoryMarshal.GetReference(values);
+        nuint length = (nuint)values.Length;
+        nuint i = 0;
         if (tier >= SimdTier.Vector512)
         {
-            var one = Vector512.Create(OneBits);
-            var vRange = Vector512.Create(range);
-            var vMin = Vector512.Create(minval);
-            for (; i + Vector512<float>.Count <= bits.Length; i += Vector512<float>.Count)
-            {
-                Vector512<float> f = ((Vector512.Create(bits[i..]) >>> 9) | one).AsSingle() - Vector512<float>.One;
-                Vector512<float> u = FlushToZero(Vector512.FusedMultiplyAdd(f, vRange, vMin));
-                Vector512.Max(vMin, u).CopyTo(destination[i..]);
-            }
+            i = MapVectors<TOp, FloatLanes512, Vector512<float>>(op, ref x, i, length);
         }
 
-        for (; i < bits.Length; i++)
+        if (tier >= SimdTier.Vector256)
         {
-            float f = BitConverter.UInt32BitsToSingle((bits[i] >> 9) | OneBits) - 1f;
-            float u = XlaMath.FlushToZero(MathF.FusedMultiplyAdd(f, range, minval));
-            destination[i] = MathF.Max(minval, u);
+            i = MapVectors<TOp, FloatLanes256, Vector256<float>>(op, ref x, i, length);
+        }
+
+        if (tier >= SimdTier.Vector128)
+        {
+            i = MapVectors<TOp, FloatLanes128, Vector128<float>>(op, ref x, i, length);
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref x, i) = op.Invoke(Unsafe.Add(ref x, i));
         }
     }
 
-    /// <summary><c>x = x * scale</c>, flushed.</summary>
-    public static void Scale(Span<float> x, float scale, SimdTier tier)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint MapVectors<TOp, TL, TV>(TOp op, ref float x, nuint i, nuint length)
+        where TOp : struct, IElementwise
+        where TL : IFloatLanes<TV>
+        where TV : struct
     {
-        int i = 0;
-        if (tier >= SimdTier.Vector512)
+        nuint count = (nuint)TL.Count;
+        for (; length - i >= count; i += count)
         {
-            var s = Vector512.Create(scale);
-            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
-            {
-                FlushToZero(Vector512.Create((ReadOnlySpan<float>)x[i..]) * s).CopyTo(x[i..]);
-            }
+            TL.Store(op.Invoke<TL, TV>(TL.Load(ref x, i)), ref x, i);
         }
 
-        for (; i < x.Length; i++)
+        return i;
+    }
+
+    /// <summary>One elementwise step with its constants: a scalar reference and its lane form.</summary>
+    private interface IElementwise
+    {
+        float Invoke(float x);
+
+        TV Invoke<TL, TV>(TV x)
+            where TL : IFloatLanes<TV>
+            where TV : struct;
+    }
+
+    private readonly struct Uniform(float range, float minval) : IElementwise
+    {
+        public float Invoke(float bits)
         {
-            x[i] = XlaMath.FlushToZero(x[i] * scale);
+            float f = BitConverter.UInt32BitsToSingle((BitConverter.SingleToUInt32Bits(bits) >> 9) | OneBits) - 1f;
+            return MathF.Max(minval, XlaMath.Fma(f, range, minval));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TL, TV>(TV bits)
+            where TL : IFloatLanes<TV>
+            where TV : struct
+        {
+            TV f = TL.Subtract(TL.Or(TL.ShiftRightLogical(bits, 9), TL.CreateBits(OneBits)), TL.Create(1f));
+            TV min = TL.Create(minval);
+            return TL.Max(min, XlaMath.FmaFlushed<TL, TV>(f, TL.Create(range), min));
         }
     }
 
-    /// <summary><c>x = min(max(x * scale, low), high)</c>, flushed, as <c>jnp.clip</c> after the scale.</summary>
-    public static void ScaleClip(Span<float> x, float scale, float low, float high, SimdTier tier)
+    private readonly struct Scaled(float scale) : IElementwise
     {
-        int i = 0;
-        if (tier >= SimdTier.Vector512)
-        {
-            var s = Vector512.Create(scale);
-            var lo = Vector512.Create(low);
-            var hi = Vector512.Create(high);
-            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
-            {
-                Vector512<float> v = FlushToZero(Vector512.Create((ReadOnlySpan<float>)x[i..]) * s);
-                Vector512.Min(Vector512.Max(v, lo), hi).CopyTo(x[i..]);
-            }
-        }
+        public float Invoke(float x) => XlaMath.Mul(x, scale);
 
-        for (; i < x.Length; i++)
-        {
-            x[i] = MathF.Min(MathF.Max(XlaMath.FlushToZero(x[i] * scale), low), high);
-        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TL, TV>(TV x)
+            where TL : IFloatLanes<TV>
+            where TV : struct => XlaMath.MulFlushed<TL, TV>(x, TL.Create(scale));
     }
 
-
-    private static Vector512<float> FlushToZero(Vector512<float> v)
+    private readonly struct ScaledClip(float scale, float low, float high) : IElementwise
     {
-        Vector512<uint> bits = v.AsUInt32();
-        Vector512<uint> tiny = Vector512.LessThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x0080_0000u));
-        return Vector512.ConditionalSelect(tiny, bits & Vector512.Create(0x8000_0000u), bits).AsSingle();
+        public float Invoke(float x) => MathF.Min(MathF.Max(XlaMath.Mul(x, scale), low), high);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TL, TV>(TV x)
+            where TL : IFloatLanes<TV>
+            where TV : struct =>
+            TL.Min(TL.Max(XlaMath.MulFlushed<TL, TV>(x, TL.Create(scale)), TL.Create(low)), TL.Create(high));
     }
 }

@@ -78,14 +78,9 @@ public static class JaxRandom
     {
         minval = XlaMath.FlushToZero(minval);
         maxval = XlaMath.FlushToZero(maxval);
-        Span<uint> bits = MemoryMarshal.Cast<float, uint>(destination);
-        RandomBits.Fill32(key, bits, mode, tier);
-        float range = XlaMath.FlushToZero(maxval - minval);
-        for (int start = 0; start < destination.Length; start += ChunkLength)
-        {
-            int n = Math.Min(ChunkLength, destination.Length - start);
-            DistributionKernels.UniformFromBits(bits.Slice(start, n), destination.Slice(start, n), range, minval, tier);
-        }
+        // The random words are generated into the output itself and turned into floats in place.
+        RandomBits.Fill32(key, MemoryMarshal.Cast<float, uint>(destination), mode, tier);
+        DistributionKernels.UniformFromBits(destination, XlaMath.FlushToZero(maxval - minval), minval, tier);
     }
 
     internal static void Normal(PrngKey key, Span<float> destination, ThreefryMode mode, SimdTier tier)

@@ -28,6 +28,7 @@ public readonly record struct PrngKey(uint K0, uint K1)
     /// <param name="num">How many keys; zero or more.</param>
     /// <param name="mode">The threefry counter layout; JAX's default is <see cref="ThreefryMode.Partitionable"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="num"/> is negative.</exception>
+    /// <exception cref="InsufficientMemoryException">The keys cannot be allocated.</exception>
     public PrngKey[] Split(int num = 2, ThreefryMode mode = ThreefryMode.Partitionable)
     {
         if (num < 0)
@@ -35,6 +36,7 @@ public readonly record struct PrngKey(uint K0, uint K1)
             ThrowHelper.ThrowArgumentOutOfRange($"split needs num >= 0, but was given {num}", nameof(num));
         }
 
+        ArraySize.EnsureAllocatable(2L * num, sizeof(uint), $"split into {num} keys");
         var keys = new PrngKey[num];
         if (mode == ThreefryMode.Partitionable)
         {

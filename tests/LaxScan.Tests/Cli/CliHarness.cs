@@ -138,4 +138,19 @@ internal sealed class RecordingArrayFiles(Exception? failure = null) : IArrayFil
 
     public NDArray<float> ReadFloat32(string path) =>
         Readable.TryGetValue(path, out NDArray<float>? array) ? array : throw new FileNotFoundException($"no such file: '{path}'", path);
+
+    public Dictionary<string, LaxScan.Linen.Variables> WrittenVariables { get; } = [];
+
+    public void WriteVariables(string path, LaxScan.Linen.Variables variables)
+    {
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        WrittenVariables[path] = variables;
+    }
+
+    public LaxScan.Linen.Variables ReadVariables(string path) =>
+        WrittenVariables.TryGetValue(path, out LaxScan.Linen.Variables? variables) ? variables : throw new FileNotFoundException($"no such file: '{path}'", path);
 }

@@ -61,6 +61,54 @@ public class GemvTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Tiers))]
+    public void The_outputs_past_the_last_tile_of_8_start_from_a_plain_product_and_keep_a_negative_zero(SimdTier tier)
+    {
+        // x = [+0, +0] and W all -1: every product is -0. XLA's tiled outputs 0..7 start from fma(-1, +0, +0) = +0;
+        // its scalar epilogue (outputs 8 and up when N = 9, or all of them when N < 8) starts from the plain
+        // product -0, and -0 + -0 stays -0.
+        foreach (int n in new[] { 1, 5, 9, 17, 23 })
+        {
+            float[] x = [0f, 0f];
+            float[] w = [.. Enumerable.Repeat(-1f, 2 * n)];
+            float[] y = new float[n];
+            LaxScan.Gemv.Multiply(x, w, y, tier);
+            for (int j = 0; j < n; j++)
+            {
+                uint expected = j >= n - (n % 8) ? 0x8000_0000u : 0u;
+                Bits.Equal(expected, y[j], $"n={n} output {j}");
+            }
+
+            float[] reference = new float[n];
+            LaxScan.Gemv.Reference(x, w, reference);
+            Bits.Equal(reference, y);
+        }
+    }
+
+    [Fact]
+    public void The_epilogue_rule_holds_in_the_operator_and_in_batches()
+    {
+        const int n = 13;
+        var w = new NDArray<float>(new Shape(n, n), [.. Enumerable.Range(0, n * n).Select(i => i < n ? -0.5f : 0.25f * ((i % 7) - 3))]);
+        float[] x = new float[n];
+        x[0] = 0f;
+        using var op = new GemvOperator(w, 1);
+        float[] y = new float[n];
+        op.MultiplyTanh(x, y);
+        float[] expected = new float[n];
+        LaxScan.Gemv.Reference(x, w.Span, expected);
+        Bits.Equal([.. expected.Select(XlaMath.Tanh)], y);
+
+        float[] batch = [.. x, .. x, .. x, .. x, .. x];
+        float[] ys = new float[5 * n];
+        op.MultiplyTanh(batch, ys, 5);
+        for (int r = 0; r < 5; r++)
+        {
+            Bits.Equal(y, ys.AsSpan(r * n, n), $"row {r}");
+        }
+    }
+
     [Fact]
     public void The_flush_free_kernel_is_only_skipped_when_no_value_is_tiny()
     {

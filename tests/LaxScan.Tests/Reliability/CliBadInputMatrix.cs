@@ -53,7 +53,7 @@ public class CliBadInputMatrix
         R("W too large for memory (run)", 1, "(100000, 100000)", "run", "--hidden", "100000", "--steps", "1", "--x", ManyX),
         R("output too large for memory", 1, "10,000,000,000 elements", "random", "normal", "--shape", "100000,100000"),
         R("unknown initializer", 2, "unknown initializer 'lecun_normall'", "init", "lecun_normall", "--shape", "2,2"),
-        R("option the initializer does not take", 2, "does not take option 'stddev'", "init", "zeros", "--shape", "2", "--stddev", "1"),
+        R("option the initializer does not take", 2, "initializer 'zeros' does not take --stddev", "init", "zeros", "--shape", "2", "--stddev", "1"),
         R("unknown option", 2, "--bogus", "run", "--hidden", "1", "--steps", "1", "--x", "1", "--bogus"),
         R("unknown command", 2, "rnadom", "rnadom", "split"),
         R("--threads negative", 1, "threads must be >= 0 (0 = automatic), but was given -1", "run", "--hidden", "1", "--steps", "1", "--x", "1", "--threads", "-1"),

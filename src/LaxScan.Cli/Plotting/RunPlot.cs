@@ -1,0 +1,140 @@
+using System.CommandLine;
+using LaxScan.Cli.Parsing;
+using LaxScan.Models;
+using LaxScan.Random;
+
+namespace LaxScan.Cli.Plotting;
+
+/// <summary>
+/// <c>run --plot FILE.png</c>: records the states of the run through <see cref="LaxScanOptions.OnStep"/> and draws
+/// them after the run, before the JSON is printed. The PNG is written to a temporary file beside the target and
+/// renamed over it, so it is complete or absent; a failure leaves no temporary file and stdout empty.
+/// </summary>
+internal sealed class RunPlot
+{
+    private readonly string _path;
+    private readonly StateRecorder _recorder;
+    private readonly RunPlotCaption _caption;
+
+    private RunPlot(string path, StateRecorder recorder, RunPlotCaption caption)
+    {
+        _path = path;
+        _recorder = recorder;
+        _caption = caption;
+    }
+
+    /// <summary>Adds <c>--plot FILE.png</c> to <paramref name="command"/>; a name not ending in .png is a usage error.</summary>
+    public static Option<string?> AddOption(Command command)
+    {
+        Option<string?> plot = CliOptions.FilePath(
+            "--plot",
+            "FILE.png",
+            $"Also draw the run into this PNG ({RunPlotRenderer.Width}x{RunPlotRenderer.Height}): a heatmap of the states h[t] for t = 0..T "
+            + $"and their L2 norm per step. Beyond {StateRecorder.MaxColumns} steps the steps are averaged in bins, beyond "
+            + $"{StateRecorder.MaxRows} units every k-th unit is shown; the title says which. A batch x plots row 0.");
+        plot.Validators.Add(result =>
+        {
+            string? path = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (!string.IsNullOrEmpty(path) && !path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            {
+                result.AddError($"--plot writes a PNG image, so its file name must end in .png, but got '{path}'");
+            }
+        });
+        command.Options.Add(plot);
+        return plot;
+    }
+
+    /// <summary>
+    /// When <c>--plot</c> was given: checks that the file can be placed (before the run, so a long run is not lost to
+    /// a typo), and returns the recorder with <paramref name="options"/> extended to feed it (any observer already
+    /// there still sees every step). Otherwise null and <paramref name="options"/> unchanged. A hidden or steps the
+    /// library will reject also gives null: the run then fails with the library's own message.
+    /// </summary>
+    public static RunPlot? Begin(ParseResult result, Option<string?> option, KeyOptions keys, NDArray<float> x, int hidden, long steps, ref LaxScanOptions options)
+    {
+        string? path = result.GetValue(option);
+        if (path is null || hidden < 1 || steps < 0)
+        {
+            return null;
+        }
+
+        CheckTarget(path);
+        string keyText = result.GetValue(keys.Key) is PrngKey key
+            ? $"key [{key.K0}, {key.K1}]"
+            : $"seed {result.GetValue(keys.Seed) ?? 0}";
+        string mode = keys.GetMode(result) == ThreefryMode.Original ? "original" : "partitionable";
+        int? batch = x.Shape.Rank == 2 ? x.Shape[0] : null;
+        var plot = new RunPlot(path, new StateRecorder(hidden, steps), new RunPlotCaption(keyText, mode, batch));
+
+        StepObserver? previous = options.OnStep;
+        StepObserver record = plot._recorder.Observe;
+        options = options with { OnStep = previous is null ? record : previous + record };
+        return plot;
+    }
+
+    /// <summary>Draws the recorded run and writes the PNG atomically.</summary>
+    public void Save()
+    {
+        if (_recorder.Observed != _recorder.Steps + 1)
+        {
+            throw new InvalidOperationException($"the plot saw {_recorder.Observed} of the run's {_recorder.Steps + 1} states");
+        }
+
+        byte[] png = RunPlotRenderer.RenderPng(_recorder, _caption);
+        WriteAtomically(_path, png);
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to a hidden temporary file beside <paramref name="path"/>, then renames it over the target.</summary>
+    internal static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
+    {
+        string target = CheckTarget(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private static string CheckTarget(string path)
+    {
+        string target = Path.GetFullPath(path);
+        if (Directory.Exists(target))
+        {
+            throw new IOException($"cannot write --plot {path}: it is a directory");
+        }
+
+        string? directory = Path.GetDirectoryName(target);
+        if (directory is null || !Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"cannot write --plot {path}: the directory {directory} does not exist");
+        }
+
+        return target;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The error that brought us here matters more than a leftover temporary file.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using LaxScan.Linen;
+
+namespace LaxScan.Io;
+
+/// <summary>
+/// Flax's msgpack checkpoints (<c>flax.serialization.to_bytes</c> / <c>msgpack_restore</c>) for <see cref="Variables"/>:
+/// a msgpack map per dict level, keys in insertion order, each array an ext type 1 holding
+/// <c>msgpack((shape, dtype name, C-order bytes))</c>. Files written here load in Flax with
+/// <c>flax.serialization.msgpack_restore(open(path, "rb").read())</c> (or <c>from_bytes(target, ...)</c>), and files
+/// Flax wrote for float32 (and uint8/16/32/64) variables load here.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Writing gives the bytes Flax's <c>to_bytes</c> gives for the same dict, including its chunked form for arrays over
+/// 1 GiB. A 0-d array is written as ext 1 with shape <c>()</c>, as Flax writes a 0-d JAX array; Flax's ext 3 (a NumPy
+/// scalar) is read as a 0-d array.
+/// </para>
+/// <para>
+/// Reading treats the bytes as untrusted. Anything that is not such a checkpoint, or that LaxScan's variables cannot
+/// hold, throws <see cref="FlaxCheckpointException"/> and nothing else; no array is allocated beyond the bytes that
+/// back it, and maps may nest at most 64 deep. Leaves must be arrays of float32, uint8, uint16, uint32 or uint64: a
+/// float64 or int32 array (which a typed module could not use) is rejected while reading, with its path and dtype in
+/// the message, rather than converted. Whether the arrays fit a module (W's shape, a "params" collection) is for
+/// <c>Apply</c> to check, which raises Flax's own errors.
+/// </para>
+/// </remarks>
+public static class FlaxSerialization
+{
+    /// <summary>Encodes variables as Flax's <c>flax.serialization.to_bytes(variables)</c> does.</summary>
+    /// <param name="variables">The tree, such as <c>Init</c>'s result.</param>
+    /// <returns>The msgpack bytes.</returns>
+    /// <exception cref="ArgumentException">A name is not valid Unicode, or a leaf is not an <see cref="NDArray{T}"/> of a LaxScan dtype.</exception>
+    /// <exception cref="NotSupportedException">An array has more than 2 GiB.</exception>
+    public static byte[] ToBytes(Variables variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        return FlaxMsgpackWriter.Write(variables);
+    }
+
+    /// <summary>Decodes a checkpoint as Flax's <c>flax.serialization.msgpack_restore</c> does, into variables.</summary>
+    /// <param name="data">The msgpack bytes.</param>
+    /// <returns>The tree, its dicts in the file's key order.</returns>
+    /// <exception cref="FlaxCheckpointException">The bytes are not such a checkpoint, or hold a leaf LaxScan cannot represent.</exception>
+    public static Variables FromBytes(ReadOnlySpan<byte> data) => FlaxMsgpackReader.Read(data);
+
+    /// <summary>
+    /// Writes <see cref="ToBytes(Variables)"/> to a file atomically: the bytes go to a temporary file beside it,
+    /// flushed to disk, which then replaces <paramref name="path"/>. A reader sees the old file or the whole new one,
+    /// never part of it, even if the process dies mid-write.
+    /// </summary>
+    /// <param name="path">The checkpoint's path, such as <c>variables.msgpack</c>.</param>
+    /// <param name="variables">The tree.</param>
+    /// <exception cref="IOException">The file cannot be written or moved into place.</exception>
+    public static void WriteFile(string path, Variables variables)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes = ToBytes(variables);
+        string full = System.IO.Path.GetFullPath(path);
+        string temp = System.IO.Path.Combine(
+            System.IO.Path.GetDirectoryName(full) ?? ".",
+            $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            // A rename within one directory is atomic on POSIX and NTFS, which a write in place is not.
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Reads a checkpoint file with <see cref="FromBytes(ReadOnlySpan{byte})"/>.</summary>
+    /// <param name="path">The checkpoint's path.</param>
+    /// <returns>The tree.</returns>
+    /// <exception cref="FlaxCheckpointException">The file is not such a checkpoint, or is over 2 GiB.</exception>
+    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when absent).</exception>
+    public static Variables ReadFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (stream.Length > Array.MaxLength)
+        {
+            throw new FlaxCheckpointException($"\"{path}\" has {ArraySize.FormatBytes(stream.Length)}; LaxScan reads checkpoints of up to 2 GiB");
+        }
+
+        byte[] bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return FromBytes(bytes);
+    }
+}
