@@ -17,7 +17,9 @@ internal static class RunCommand
             command,
             "laxscan run --hidden 4 --steps 10 --x 0.5,-1,0.25,2 --seed 0",
             "laxscan run --hidden 4 --steps 0 --x 1,nan,inf,-inf --key 0,42",
-            "laxscan run --hidden 256 --steps 1000 --x-file x.npy --out y.npy");
+            "laxscan run --hidden 256 --steps 1000 --x-file x.npy --out y.npy",
+            "laxscan run --hidden 64 --steps 10000000 --x-file x.npy --threads 1 --progress",
+            "laxscan run --hidden 4 --steps 100 --x 0.5,-1,0.25,2 --trace states.npy");
         Option<int?> hidden = ModelOptions.Hidden();
         Option<long?> steps = CliOptions.Create<long>("--steps", "T", "T: how many scan steps follow tanh(x @ W); 0 returns tanh(x @ W). Signed 64-bit. Required.", CliValues.TryParseInt64);
         steps.Required = true;
@@ -37,6 +39,7 @@ internal static class RunCommand
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<string?> outPath = CliOptions.Out("the final hidden state as float32, the shape of x");
         command.Options.Add(outPath);
+        RunExtras extras = RunExtras.AddTo(command);
         Option<string?> plotPath = RunPlot.AddOption(command);
         command.Validators.Add(result =>
         {
@@ -52,11 +55,26 @@ internal static class RunCommand
             // System.CommandLine reads an absent array option as an empty array, so ask whether --x was given.
             NDArray<float> input = result.GetResult(x) is { Implicit: false }
                 ? new NDArray<float>(new Shape(result.GetValue(x)!.Length), result.GetValue(x)!)
-                : context.Files.ReadFloat32(result.GetValue(xFile)!);
-            var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)) };
-            RunPlot? plot = RunPlot.Begin(result, plotPath, keys, input, result.GetValue(hidden)!.Value, result.GetValue(steps)!.Value, ref options);
-            NDArray<float> state = LaxScanFunctions.LaxScanInModule(
-                keys.GetKey(result), input, result.GetValue(hidden)!.Value, result.GetValue(steps)!.Value, options);
+                : RunSession.ReadXFile(context.Files, result.GetValue(xFile)!);
+            int h = result.GetValue(hidden)!.Value;
+            long t = result.GetValue(steps)!.Value;
+
+            // Checks H and T (allocating nothing) before the trace is sized from them.
+            _ = new LaxScanModule(h, t);
+            var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)), Threads = extras.GetThreads(result) };
+            RunPlot? plot = RunPlot.Begin(result, plotPath, keys, input, h, t, ref options);
+            NDArray<float>? state = RunSession.Run(
+                context,
+                t,
+                input.Shape,
+                extras.GetTrace(result),
+                extras.GetProgress(result),
+                session => LaxScanFunctions.LaxScanInModule(keys.GetKey(result), input, h, t, session.Configure(options)));
+            if (state is null)
+            {
+                return RunSession.ReportInterrupted(context);
+            }
+
             plot?.Save();
             return context.Emit(state, result.GetValue(outPath));
         });

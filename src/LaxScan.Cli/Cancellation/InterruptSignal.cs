@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+
+namespace LaxScan.Cli.Cancellation;
+
+/// <summary>
+/// Turns SIGINT (Ctrl-C) and SIGTERM into a cancellation while a long command runs, so the command stops between
+/// steps, deletes its temporary files and exits with <see cref="ExitCode"/> instead of dying half-way through a write.
+/// </summary>
+/// <remarks>
+/// Registered only for the duration of the run, so an in-process host (the tests) keeps its own handling otherwise.
+/// A second signal is not intercepted: someone pressing Ctrl-C twice wants the process gone now.
+/// </remarks>
+internal sealed class InterruptSignal : IDisposable
+{
+    /// <summary>The exit code of an interrupted command: 128 + SIGINT, what shells report for a process Ctrl-C stopped.</summary>
+    public const int ExitCode = 130;
+
+    /// <summary>The one error line's text after <c>error: </c>.</summary>
+    public const string Message = "interrupted";
+
+    private readonly CancellationTokenSource _source = new();
+    private readonly PosixSignalRegistration[] _registrations;
+
+    private InterruptSignal()
+    {
+        _registrations =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+        ];
+    }
+
+    /// <summary>Cancelled when the first SIGINT or SIGTERM arrives.</summary>
+    public CancellationToken Token => _source.Token;
+
+    /// <summary>Whether a signal arrived.</summary>
+    public bool Raised => _source.IsCancellationRequested;
+
+    /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
+    public static InterruptSignal Listen() => new();
+
+    /// <summary>Stops listening: signals after this take their default action again.</summary>
+    public void Dispose()
+    {
+        foreach (PosixSignalRegistration registration in _registrations)
+        {
+            registration.Dispose();
+        }
+
+        _source.Dispose();
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        if (_source.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // Keep the process alive so the run unwinds through its finally blocks and removes its temporary files.
+        context.Cancel = true;
+        _source.Cancel();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using LaxScan.Io;
+using LaxScan.Tests.Cli;
+using LaxScan.Tests.Reliability;
+
+namespace LaxScan.Tests.Determinism;
+
+/// <summary>The commands every environment runs, and a scratch directory for the input file they share.</summary>
+public sealed class DeterminismCommands : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public DeterminismCommands()
+    {
+        // Values around 1e-38 make x @ W land in the subnormal range, where XLA's flush-to-zero decides the bits.
+        string tiny = _directory["tiny.npy"];
+        NpyWriter.Write(tiny, new NDArray<float>(new Shape(2, 9), [.. Enumerable.Range(0, 18).Select(i => (i - 9) * 3e-39f)]));
+
+        var commands = new List<string[]>();
+        foreach ((int hidden, int steps) in new[] { (1, 3), (7, 5), (8, 10), (9, 10), (64, 20), (300, 5), (600, 3) })
+        {
+            string x = string.Join(',', Enumerable.Range(0, hidden).Select(i => (0.9f * MathF.Cos(i * 1.3f)).ToString("R", CultureInfo.InvariantCulture)));
+            string[] run = ["run", "--hidden", $"{hidden}", "--steps", $"{steps}", "--x", x, "--seed", $"{hidden}"];
+            commands.Add(run);
+            if (hidden >= 300)
+            {
+                // Only from H = 129 on can a step be split (outputs go to threads in blocks of 128), and from H = 512 it is by default.
+                commands.Add([.. run, "--threads", "1"]);
+                commands.Add([.. run, "--threads", "2", "--threefry", "original"]);
+            }
+        }
+
+        commands.Add(["run", "--hidden", "9", "--steps", "4", "--x-file", tiny, "--seed", "3"]);
+        commands.Add(["run", "--hidden", "9", "--steps", "4", "--x-file", tiny, "--seed", "3", "--threefry", "original", "--threads", "1"]);
+        commands.Add(["params", "--hidden", "9", "--seed", "1"]);
+        commands.Add(["params", "--hidden", "33", "--seed", "2", "--threefry", "original"]);
+        commands.Add(["random", "normal", "--seed", "42", "--shape", "1000"]);
+        commands.Add(["random", "normal", "--seed", "42", "--shape", "257", "--threefry", "original"]);
+        commands.Add(["random", "truncated-normal", "--seed", "7", "--shape", "257"]);
+        commands.Add(["random", "uniform", "--seed", "7", "--shape", "1000", "--threefry", "original"]);
+        commands.Add(["random", "bits", "--seed", "5", "--shape", "257"]);
+        commands.Add(["random", "bits", "--seed", "5", "--shape", "1000", "--width", "8", "--threefry", "original"]);
+        commands.Add(["init", "lecun_normal", "--seed", "0", "--shape", "64,33"]);
+        commands.Add(["init", "glorot_uniform", "--seed", "0", "--shape", "64,33", "--threefry", "original"]);
+        Commands = commands;
+
+        // The reference: the in-process run under whatever this test process was started with.
+        Expected = [.. commands.Select(args =>
+        {
+            CliRun run = CliHarness.Run(args);
+            Assert.True(run.ExitCode == 0, $"laxscan {Show(args)}: {run.Stderr}");
+            return run.Stdout;
+        })];
+    }
+
+    public IReadOnlyList<string[]> Commands { get; }
+
+    public IReadOnlyList<string> Expected { get; }
+
+    public static string Show(string[] args) => string.Join(' ', args.Select(a => a.Length > 30 ? a[..30] + "..." : a));
+
+    public void Dispose() => _directory.Dispose();
+}
+
+/// <summary>
+/// The bit-exact results must not depend on the machine's vector width, the JIT's use of intrinsics or the thread
+/// count. Each environment below runs every command in <see cref="DeterminismCommands"/> through the built CLI as a
+/// child process, and its stdout must be byte for byte the in-process result.
+/// </summary>
+public class CrossEnvironmentDeterminismTests(DeterminismCommands commands) : IClassFixture<DeterminismCommands>
+{
+    public static TheoryData<string, string> Environments => new()
+    {
+        { "default", "" },
+        { "no AVX-512", "DOTNET_EnableAVX512=0" },
+        { "no AVX2", "DOTNET_EnableAVX2=0" },
+        { "no hardware intrinsics", "DOTNET_EnableHWIntrinsic=0" },
+        { "LAXSCAN_SIMD=scalar", "LAXSCAN_SIMD=scalar" },
+        { "LAXSCAN_SIMD=128", "LAXSCAN_SIMD=128" },
+        { "LAXSCAN_SIMD=256", "LAXSCAN_SIMD=256" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Every_command_prints_the_same_bytes(string name, string variables)
+    {
+        Dictionary<string, string?> environment = variables.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split('=', 2))
+            .ToDictionary(kv => kv[0], kv => (string?)kv[1]);
+        var mismatches = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var clock = Stopwatch.StartNew();
+
+        // Two at a time: process start-up dominates, and the machines this runs on have two cores or more.
+        Parallel.For(0, commands.Commands.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+        {
+            string[] args = commands.Commands[i];
+            (int exitCode, string stdout, string stderr) = LaxscanProcess.Run(environment, args);
+            if (exitCode != 0 || stdout != commands.Expected[i])
+            {
+                mismatches.Add($"[{name}] laxscan {DeterminismCommands.Show(args)}: exit {exitCode}, stderr '{stderr.Trim()}', stdout {(stdout == commands.Expected[i] ? "equal" : "DIFFERS")}");
+            }
+        });
+
+        Assert.True(mismatches.IsEmpty, string.Join('\n', mismatches));
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"{name} took {clock.Elapsed}");
+    }
+}
