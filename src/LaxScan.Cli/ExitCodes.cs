@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>The command line could not be understood: unknown command or option, missing value, malformed number.</summary>
     public const int Usage = 2;
+
+    /// <summary>The command was interrupted (Ctrl-C, SIGTERM): 128 + SIGINT, what shells report for a process Ctrl-C stopped.</summary>
+    public const int Interrupted = 130;
 }

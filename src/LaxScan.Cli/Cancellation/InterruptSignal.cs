@@ -4,7 +4,7 @@ namespace LaxScan.Cli.Cancellation;
 
 /// <summary>
 /// Turns SIGINT (Ctrl-C) and SIGTERM into a cancellation while a long command runs, so the command stops between
-/// steps, deletes its temporary files and exits with <see cref="ExitCode"/> instead of dying half-way through a write.
+/// steps, deletes its temporary files and exits with <see cref="ExitCodes.Interrupted"/> instead of dying half-way through a write.
 /// </summary>
 /// <remarks>
 /// Registered only for the duration of the run, so an in-process host (the tests) keeps its own handling otherwise.
@@ -12,9 +12,6 @@ namespace LaxScan.Cli.Cancellation;
 /// </remarks>
 internal sealed class InterruptSignal : IDisposable
 {
-    /// <summary>The exit code of an interrupted command: 128 + SIGINT, what shells report for a process Ctrl-C stopped.</summary>
-    public const int ExitCode = 130;
-
     /// <summary>The one error line's text after <c>error: </c>.</summary>
     public const string Message = "interrupted";
 

@@ -19,7 +19,8 @@ internal static class RunCommand
             "laxscan run --hidden 4 --steps 0 --x 1,nan,inf,-inf --key 0,42",
             "laxscan run --hidden 256 --steps 1000 --x-file x.npy --out y.npy",
             "laxscan run --hidden 64 --steps 10000000 --x-file x.npy --threads 1 --progress",
-            "laxscan run --hidden 4 --steps 100 --x 0.5,-1,0.25,2 --trace states.npy");
+            "laxscan run --hidden 4 --steps 100 --x 0.5,-1,0.25,2 --trace states.npy",
+            "laxscan run --hidden 4 --steps 10 --x 0.5,-1,0.25,2 --params variables.msgpack");
         Option<int?> hidden = ModelOptions.Hidden();
         Option<long?> steps = CliOptions.Create<long>("--steps", "T", "T: how many scan steps follow tanh(x @ W); 0 returns tanh(x @ W). Signed 64-bit. Required.", CliValues.TryParseInt64);
         steps.Required = true;
@@ -39,6 +40,11 @@ internal static class RunCommand
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<string?> outPath = CliOptions.Out("the final hidden state as float32, the shape of x");
         command.Options.Add(outPath);
+        Option<string?> paramsPath = CliOptions.FilePath(
+            "--params",
+            "variables.msgpack",
+            "Apply these variables (a Flax checkpoint, flax.serialization.to_bytes layout, as params --out writes) instead of initializing: Flax's apply, which uses no key, so --seed and --key do not apply.");
+        command.Options.Add(paramsPath);
         RunExtras extras = RunExtras.AddTo(command);
         Option<string?> plotPath = RunPlot.AddOption(command);
         command.Validators.Add(result =>
@@ -48,6 +54,11 @@ internal static class RunCommand
             if (hasX == hasFile)
             {
                 result.AddError(hasX ? "--x and --x-file both give the input; use one of them" : "the input is missing: give --x v1,v2,... or --x-file x.npy");
+            }
+
+            if (result.GetResult(paramsPath) is { Implicit: false } && (result.GetResult(keys.Seed) is { Implicit: false } || result.GetResult(keys.Key) is { Implicit: false }))
+            {
+                result.AddError("--params applies given variables, which uses no key: drop --seed/--key, or drop --params to initialize W from the key");
             }
         });
         command.SetAction(result =>
@@ -59,17 +70,21 @@ internal static class RunCommand
             int h = result.GetValue(hidden)!.Value;
             long t = result.GetValue(steps)!.Value;
 
-            // Checks H and T (allocating nothing) before the trace is sized from them.
-            _ = new LaxScanModule(h, t);
+            // Checks H, T and x's shape (allocating nothing) before the trace is sized from them.
+            new LaxScanModule(h, t).CheckInput(input.Shape);
             var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)), Threads = extras.GetThreads(result) };
-            RunPlot? plot = RunPlot.Begin(result, plotPath, keys, input, h, t, ref options);
+            string? variablesPath = result.GetValue(paramsPath);
+            Variables? variables = variablesPath is null ? null : context.Files.ReadVariables(variablesPath);
+            RunPlot? plot = RunPlot.Begin(result, plotPath, keys, variablesPath, input, h, t, ref options);
             NDArray<float>? state = RunSession.Run(
                 context,
                 t,
                 input.Shape,
                 extras.GetTrace(result),
                 extras.GetProgress(result),
-                session => LaxScanFunctions.LaxScanInModule(keys.GetKey(result), input, h, t, session.Configure(options)));
+                session => variables is null
+                    ? LaxScanFunctions.LaxScanInModule(keys.GetKey(result), input, h, t, session.Configure(options))
+                    : LaxScanFunctions.Apply(variables, input, h, t, session.Configure(options)));
             if (state is null)
             {
                 return RunSession.ReportInterrupted(context);

@@ -78,7 +78,7 @@ internal sealed class RunSession : IDisposable
     {
         context.Error.Write($"error: {InterruptSignal.Message}\n");
         context.Error.Flush();
-        return InterruptSignal.ExitCode;
+        return ExitCodes.Interrupted;
     }
 
     /// <summary>Starts listening for Ctrl-C, the progress line, and the trace file (after checking it fits on its disk).</summary>

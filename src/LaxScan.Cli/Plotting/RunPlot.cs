@@ -50,7 +50,7 @@ internal sealed class RunPlot
     /// there still sees every step). Otherwise null and <paramref name="options"/> unchanged. A hidden or steps the
     /// library will reject also gives null: the run then fails with the library's own message.
     /// </summary>
-    public static RunPlot? Begin(ParseResult result, Option<string?> option, KeyOptions keys, NDArray<float> x, int hidden, long steps, ref LaxScanOptions options)
+    public static RunPlot? Begin(ParseResult result, Option<string?> option, KeyOptions keys, string? variablesPath, NDArray<float> x, int hidden, long steps, ref LaxScanOptions options)
     {
         string? path = result.GetValue(option);
         if (path is null || hidden < 1 || steps < 0)
@@ -59,8 +59,8 @@ internal sealed class RunPlot
         }
 
         CheckTarget(path);
-        string keyText = result.GetValue(keys.Key) is PrngKey key
-            ? $"key [{key.K0}, {key.K1}]"
+        string keyText = variablesPath is not null ? $"params {Path.GetFileName(variablesPath)}"
+            : result.GetValue(keys.Key) is PrngKey key ? $"key [{key.K0}, {key.K1}]"
             : $"seed {result.GetValue(keys.Seed) ?? 0}";
         string mode = keys.GetMode(result) == ThreefryMode.Original ? "original" : "partitionable";
         int? batch = x.Shape.Rank == 2 ? x.Shape[0] : null;

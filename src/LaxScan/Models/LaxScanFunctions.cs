@@ -48,6 +48,27 @@ public static class LaxScanFunctions
     }
 
     /// <summary>
+    /// <c>LaxScanModule(hidden, T).apply(variables, x)</c> with given variables (from a Flax checkpoint, say) instead
+    /// of initializing: no key is used, and W must be float32 of shape (H, H) under <c>{"params": {"W": ...}}</c>.
+    /// </summary>
+    /// <param name="variables">The variables, such as <see cref="Io.FlaxSerialization.ReadFile"/> returns.</param>
+    /// <param name="x">The input, shape (H,) or a batch (B, H).</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="steps">T, zero or more.</param>
+    /// <param name="options">Threads, cancellation and step observer; null for the defaults.</param>
+    /// <returns>The final carry, the shape of x.</returns>
+    /// <exception cref="ScopeParamShapeError">W's shape is not (H, H).</exception>
+    /// <exception cref="ScopeParamNotFoundError">The variables have no W.</exception>
+    /// <exception cref="FlaxError">The variables are not a valid <c>{"params": ...}</c> tree for the module.</exception>
+    public static NDArray<float> Apply(Variables variables, NDArray<float> x, int hidden, long steps, LaxScanOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(x);
+        options ??= LaxScanOptions.Default;
+        return options.CreateModule(hidden, steps).Apply(variables, x, options.Linen);
+    }
+
+    /// <summary>
     /// The variables <c>LaxScanModule(hidden, T).init(key, x)</c> makes, <c>{"params": {"W": (H, H)}}</c>, without
     /// running the recurrence (init's own run of the scan changes nothing it returns).
     /// </summary>

@@ -101,8 +101,14 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
         return final;
     }
 
-    private int CheckInput(Shape shape)
+    /// <summary>
+    /// The number of independent runs an input of this shape holds: 1 for (H,), B for (B, H). Lets a caller refuse a
+    /// wrong x before it starts anything costly.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape is neither (H,) nor (B, H) with B &gt;= 1.</exception>
+    public int CheckInput(Shape shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         bool vector = shape.Rank == 1 && shape[0] == Hidden;
         bool rows = shape.Rank == 2 && shape[1] == Hidden && shape[0] >= 1;
         if (!vector && !rows)

@@ -7,7 +7,7 @@ using static LaxScan.Tests.Cli.CliHarness;
 
 namespace LaxScan.Tests.Cli;
 
-/// <summary><c>params --out variables.msgpack</c>: the variables as a Flax checkpoint.</summary>
+/// <summary><c>params --out variables.msgpack</c> and <c>run --params variables.msgpack</c>: Flax checkpoints in and out.</summary>
 public class CliCheckpointTests
 {
     [Fact]
@@ -32,5 +32,65 @@ public class CliCheckpointTests
         string path = Path.Combine(dir.Path, "missing", "variables.msgpack");
         AssertFails(Run("params", "--hidden", "4", "--out", path), ExitCodes.Failure);
         Assert.Empty(dir.Files());
+    }
+
+    private static readonly string[] SeedRun = ["run", "--hidden", "4", "--steps", "10", "--x", "0.5,-1,0.25,2"];
+
+    [Fact]
+    public void Run_params_applies_the_checkpoint_that_params_wrote()
+    {
+        using var dir = new TempDirectory();
+        string path = dir["variables.msgpack"];
+        Assert.Equal(0, Run("params", "--hidden", "4", "--seed", "5", "--out", path).ExitCode);
+
+        CliRun applied = Run([.. SeedRun, "--params", path]);
+        CliRun initialized = Run([.. SeedRun, "--seed", "5"]);
+        Assert.Equal(0, applied.ExitCode);
+        Assert.Equal(initialized.Stdout, applied.Stdout);
+    }
+
+    [Fact]
+    public void Run_params_with_a_key_is_a_usage_error()
+    {
+        using var dir = new TempDirectory();
+        string path = dir["variables.msgpack"];
+        Run("params", "--hidden", "4", "--out", path);
+        string message = AssertFails(Run([.. SeedRun, "--params", path, "--seed", "1"]), ExitCodes.Usage);
+        Assert.Contains("--params applies given variables, which uses no key", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_checkpoint_whose_W_has_another_shape_is_Flax_s_shape_error()
+    {
+        using var dir = new TempDirectory();
+        string path = dir["variables.msgpack"];
+        Run("params", "--hidden", "3", "--out", path);
+        string message = AssertFails(Run([.. SeedRun, "--params", path]), ExitCodes.Failure);
+        Assert.Contains("\"W\"", message, StringComparison.Ordinal);
+        Assert.Contains("(3, 3)", message, StringComparison.Ordinal);
+        Assert.Contains("(4, 4)", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_doubled_params_level_is_Flax_s_structure_error()
+    {
+        using var dir = new TempDirectory();
+        string path = dir["variables.msgpack"];
+        Variables good = LaxScanFunctions.Params(PrngKey.FromSeed(0), 4);
+        FlaxSerialization.WriteFile(path, Variables.Empty.With("params", good));
+        string message = AssertFails(Run([.. SeedRun, "--params", path]), ExitCodes.Failure);
+        Assert.Contains("Expect the `variables` (first argument) passed to apply() to be a dict with the structure", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_corrupt_or_missing_checkpoint_fails_cleanly()
+    {
+        using var dir = new TempDirectory();
+        string path = dir["variables.msgpack"];
+        Run("params", "--hidden", "4", "--out", path);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        Assert.Contains("not a loadable Flax checkpoint", AssertFails(Run([.. SeedRun, "--params", path]), ExitCodes.Failure), StringComparison.Ordinal);
+        Assert.Contains("nothing.msgpack", AssertFails(Run([.. SeedRun, "--params", dir["nothing.msgpack"]]), ExitCodes.Failure), StringComparison.Ordinal);
     }
 }
