@@ -240,13 +240,13 @@ public static partial class Gemv
     private const long StreamingBytes = 1L << 20;
 
     /// <summary>
-    /// Outputs [start, end) with W read in memory order: for k ascending, <c>y[j] = fma(W[k, j], x[k], y[j])</c> across
-    /// the whole range, the partial sums kept in y (in L1). Each output still sees k ascending from 0, so the bits are
-    /// the register kernel's. The next row's piece is prefetched as this one is used: the rows of a part of the
-    /// outputs lie a whole row apart, where the hardware prefetcher does not follow.
+    /// Outputs [start, end) with W read in memory order, four rows at a time: for each output,
+    /// <c>y = fma(W[k+3], x[k+3], fma(W[k+2], x[k+2], fma(W[k+1], x[k+1], fma(W[k], x[k], y))))</c>, which is still
+    /// k ascending from 0, so the bits are the register kernel's. The partial sums live in y (in L1) and are loaded and
+    /// stored once per four rows; W flows as four sequential streams, which the hardware prefetchers follow.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Stream<TLanes, TV, TFlush>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, int n, Span<float> y, int start, int end)
+    private static void Stream<TLanes, TV, TFlush>(ReadOnlySpan<float> x, ReadOnlySpan<float> w, int n, Span<float> y, int start, int end)
         where TLanes : IFloatLanes<TV>
         where TV : struct
         where TFlush : struct, IFlag
@@ -256,28 +256,41 @@ public static partial class Gemv
         y[start..end].Clear();
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        for (int i = 0; i < k; i++)
+        int i = 0;
+        for (; i + 4 <= k; i += 4)
+        {
+            TV x0 = TLanes.Create(x[i]), x1 = TLanes.Create(x[i + 1]), x2 = TLanes.Create(x[i + 2]), x3 = TLanes.Create(x[i + 3]);
+            ref float r0 = ref Unsafe.Add(ref wr, (nint)i * n);
+            ref float r1 = ref Unsafe.Add(ref r0, n);
+            ref float r2 = ref Unsafe.Add(ref r1, n);
+            ref float r3 = ref Unsafe.Add(ref r2, n);
+            int j = start;
+            for (; j + width <= end; j += width)
+            {
+                nuint o = (nuint)j;
+                TV acc = TLanes.Load(ref yr, o);
+                acc = Step<TLanes, TV, TFlush>(TLanes.Load(ref r0, o), x0, acc);
+                acc = Step<TLanes, TV, TFlush>(TLanes.Load(ref r1, o), x1, acc);
+                acc = Step<TLanes, TV, TFlush>(TLanes.Load(ref r2, o), x2, acc);
+                acc = Step<TLanes, TV, TFlush>(TLanes.Load(ref r3, o), x3, acc);
+                TLanes.Store(acc, ref yr, o);
+            }
+
+            for (; j < end; j++)
+            {
+                float a = Unsafe.Add(ref yr, j);
+                a = ScalarStep<TFlush>(Unsafe.Add(ref r0, j), x[i], a);
+                a = ScalarStep<TFlush>(Unsafe.Add(ref r1, j), x[i + 1], a);
+                a = ScalarStep<TFlush>(Unsafe.Add(ref r2, j), x[i + 2], a);
+                Unsafe.Add(ref yr, j) = ScalarStep<TFlush>(Unsafe.Add(ref r3, j), x[i + 3], a);
+            }
+        }
+
+        for (; i < k; i++)
         {
             TV xi = TLanes.Create(x[i]);
             ref float row = ref Unsafe.Add(ref wr, (nint)i * n);
             int j = start;
-            for (; j + (4 * width) <= end; j += 4 * width)
-            {
-                if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                {
-                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref row, n + j)));
-                }
-
-                nuint o = (nuint)j;
-                TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, o), xi, TLanes.Load(ref yr, o)), ref yr, o);
-                o += (nuint)width;
-                TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, o), xi, TLanes.Load(ref yr, o)), ref yr, o);
-                o += (nuint)width;
-                TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, o), xi, TLanes.Load(ref yr, o)), ref yr, o);
-                o += (nuint)width;
-                TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, o), xi, TLanes.Load(ref yr, o)), ref yr, o);
-            }
-
             for (; j + width <= end; j += width)
             {
                 TLanes.Store(Step<TLanes, TV, TFlush>(TLanes.Load(ref row, (nuint)j), xi, TLanes.Load(ref yr, (nuint)j)), ref yr, (nuint)j);
@@ -285,12 +298,15 @@ public static partial class Gemv
 
             for (; j < end; j++)
             {
-                float a = Unsafe.Add(ref yr, j);
-                float wij = Unsafe.Add(ref row, j);
-                Unsafe.Add(ref yr, j) = TFlush.Value ? XlaMath.Fma(wij, x[i], a) : MathF.FusedMultiplyAdd(wij, x[i], a);
+                Unsafe.Add(ref yr, j) = ScalarStep<TFlush>(Unsafe.Add(ref row, j), x[i], Unsafe.Add(ref yr, j));
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ScalarStep<TFlush>(float w, float x, float acc)
+        where TFlush : struct, IFlag =>
+        TFlush.Value ? XlaMath.Fma(w, x, acc) : MathF.FusedMultiplyAdd(w, x, acc);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Step<TLanes, TV, TFlush>(TV w, TV x, TV acc)
