@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace LaxScan.Numerics;
 
@@ -59,16 +57,9 @@ public static partial class XlaMath
 
     internal static void Log1p(ReadOnlySpan<float> x, Span<float> destination, SimdTier tier) => Map<Log1pKernel>(x, destination, tier);
 
-    /// <summary>
-    /// Runs a kernel over a span: full vectors of the widest allowed tier, then at most one vector of each narrower
-    /// tier, then the scalar reference for the last 0..3 elements.
-    /// </summary>
-    /// <remarks>
-    /// The tail is not done with an overlapping last vector because <c>destination</c> may be <c>x</c>: the overlap
-    /// would read results already written in place. Every element is read before it is written, so in-place is safe.
-    /// </remarks>
+    /// <summary>Checks the spans, then runs a kernel through the shared <see cref="Elementwise"/> driver.</summary>
     private static void Map<TKernel>(ReadOnlySpan<float> x, Span<float> destination, SimdTier tier)
-        where TKernel : IUnaryKernel
+        where TKernel : struct, IElementwise
     {
         if (destination.Length < x.Length)
         {
@@ -80,102 +71,55 @@ public static partial class XlaMath
             ThrowHelper.ThrowArgument($"destination overlaps the input shifted by {offset} elements; pass the input itself for in-place, or a separate span", nameof(destination));
         }
 
-        ref float source = ref MemoryMarshal.GetReference(x);
-        ref float target = ref MemoryMarshal.GetReference(destination);
-        nuint length = (nuint)x.Length;
-        nuint i = 0;
-        if (tier >= SimdTier.Vector512)
-        {
-            i = MapVectors<TKernel, FloatLanes512, Vector512<float>>(ref source, ref target, i, length);
-        }
-
-        if (tier >= SimdTier.Vector256)
-        {
-            i = MapVectors<TKernel, FloatLanes256, Vector256<float>>(ref source, ref target, i, length);
-        }
-
-        if (tier >= SimdTier.Vector128)
-        {
-            i = MapVectors<TKernel, FloatLanes128, Vector128<float>>(ref source, ref target, i, length);
-        }
-
-        for (; i < length; i++)
-        {
-            Unsafe.Add(ref target, i) = TKernel.Invoke(Unsafe.Add(ref source, i));
-        }
+        Elementwise.Map(default(TKernel), x, destination, tier);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static nuint MapVectors<TKernel, TL, TV>(ref float source, ref float target, nuint i, nuint length)
-        where TKernel : IUnaryKernel
-        where TL : IFloatLanes<TV>
-        where TV : struct
+    private readonly struct TanhKernel : IElementwise
     {
-        nuint count = (nuint)TL.Count;
-        for (; length - i >= count; i += count)
-        {
-            TL.Store(TKernel.Invoke<TL, TV>(TL.Load(ref source, i)), ref target, i);
-        }
-
-        return i;
-    }
-
-    /// <summary>A scalar reference and its lane form, so one driver specialises per function without virtual calls.</summary>
-    private interface IUnaryKernel
-    {
-        static abstract float Invoke(float x);
-
-        static abstract TV Invoke<TL, TV>(TV x)
-            where TL : IFloatLanes<TV>
-            where TV : struct;
-    }
-
-    private readonly struct TanhKernel : IUnaryKernel
-    {
-        public static float Invoke(float x) => Tanh(x);
+        public float Invoke(float x) => Tanh(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TL, TV>(TV x)
+        public TV Invoke<TL, TV>(TV x)
             where TL : IFloatLanes<TV>
             where TV : struct => TanhCore<TL, TV>(x);
     }
 
-    private readonly struct ErfKernel : IUnaryKernel
+    private readonly struct ErfKernel : IElementwise
     {
-        public static float Invoke(float x) => Erf(x);
+        public float Invoke(float x) => Erf(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TL, TV>(TV x)
+        public TV Invoke<TL, TV>(TV x)
             where TL : IFloatLanes<TV>
             where TV : struct => ErfCore<TL, TV>(x);
     }
 
-    private readonly struct ErfInvKernel : IUnaryKernel
+    private readonly struct ErfInvKernel : IElementwise
     {
-        public static float Invoke(float x) => ErfInv(x);
+        public float Invoke(float x) => ErfInv(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TL, TV>(TV x)
+        public TV Invoke<TL, TV>(TV x)
             where TL : IFloatLanes<TV>
             where TV : struct => ErfInvCore<TL, TV>(x);
     }
 
-    private readonly struct LogKernel : IUnaryKernel
+    private readonly struct LogKernel : IElementwise
     {
-        public static float Invoke(float x) => Log(x);
+        public float Invoke(float x) => Log(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TL, TV>(TV x)
+        public TV Invoke<TL, TV>(TV x)
             where TL : IFloatLanes<TV>
             where TV : struct => LogCore<TL, TV>(x);
     }
 
-    private readonly struct Log1pKernel : IUnaryKernel
+    private readonly struct Log1pKernel : IElementwise
     {
-        public static float Invoke(float x) => Log1p(x);
+        public float Invoke(float x) => Log1p(x);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Invoke<TL, TV>(TV x)
+        public TV Invoke<TL, TV>(TV x)
             where TL : IFloatLanes<TV>
             where TV : struct => Log1pCore<TL, TV>(x);
     }

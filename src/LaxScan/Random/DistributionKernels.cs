@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using LaxScan.Numerics;
 
 namespace LaxScan.Random;
@@ -28,56 +26,8 @@ internal static class DistributionKernels
         Map(new ScaledClip(scale, low, high), values, tier);
 
     private static void Map<TOp>(TOp op, Span<float> values, SimdTier tier)
-        where TOp : struct, IElementwise
-    {
-        ref float x = ref MemoryMarshal.GetReference(values);
-        nuint length = (nuint)values.Length;
-        nuint i = 0;
-        if (tier >= SimdTier.Vector512)
-        {
-            i = MapVectors<TOp, FloatLanes512, Vector512<float>>(op, ref x, i, length);
-        }
-
-        if (tier >= SimdTier.Vector256)
-        {
-            i = MapVectors<TOp, FloatLanes256, Vector256<float>>(op, ref x, i, length);
-        }
-
-        if (tier >= SimdTier.Vector128)
-        {
-            i = MapVectors<TOp, FloatLanes128, Vector128<float>>(op, ref x, i, length);
-        }
-
-        for (; i < length; i++)
-        {
-            Unsafe.Add(ref x, i) = op.Invoke(Unsafe.Add(ref x, i));
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static nuint MapVectors<TOp, TL, TV>(TOp op, ref float x, nuint i, nuint length)
-        where TOp : struct, IElementwise
-        where TL : IFloatLanes<TV>
-        where TV : struct
-    {
-        nuint count = (nuint)TL.Count;
-        for (; length - i >= count; i += count)
-        {
-            TL.Store(op.Invoke<TL, TV>(TL.Load(ref x, i)), ref x, i);
-        }
-
-        return i;
-    }
-
-    /// <summary>One elementwise step with its constants: a scalar reference and its lane form.</summary>
-    private interface IElementwise
-    {
-        float Invoke(float x);
-
-        TV Invoke<TL, TV>(TV x)
-            where TL : IFloatLanes<TV>
-            where TV : struct;
-    }
+        where TOp : struct, IElementwise =>
+        Elementwise.Map(op, values, values, tier);
 
     private readonly struct Uniform(float range, float minval) : IElementwise
     {
