@@ -43,7 +43,7 @@ public static class LaxScanFunctions
         ArgumentNullException.ThrowIfNull(x);
         options ??= LaxScanOptions.Default;
         LaxScanModule module = options.CreateModule(hidden, steps);
-        Variables variables = Init(module, key, x, options);
+        Variables variables = InitModule(hidden, options).Init(key, x, options.Linen);
         return module.Apply(variables, x, options.Linen);
     }
 
@@ -80,16 +80,15 @@ public static class LaxScanFunctions
     public static Variables Params(PrngKey key, int hidden, LaxScanOptions? options = null)
     {
         options ??= LaxScanOptions.Default;
-        var module = new LaxScanModule(hidden, steps: 0);
-        return Init(module, key, new NDArray<float>(new Shape(hidden)), options);
+        LaxScanModule module = InitModule(hidden, options);
+        return module.Init(key, new NDArray<float>(new Shape(hidden)), options.Linen);
     }
 
-    private static Variables Init(LaxScanModule module, PrngKey key, NDArray<float> x, LaxScanOptions options)
-    {
-        // init runs the module once too; T = 0 makes that run one GEMV instead of T, and W's key does not depend on T.
-        var initModule = new LaxScanModule(module.Hidden, steps: 0) { Threads = module.Threads, CancellationToken = module.CancellationToken };
-        return initModule.Init(key, x, options.Linen);
-    }
+    /// <summary>The module that <c>init</c> runs: it checks H first, and it runs without the caller's step observer.</summary>
+    private static LaxScanModule InitModule(int hidden, LaxScanOptions options) =>
+        // init runs the module once too. T = 0 keeps that run to one GEMV (W's key does not depend on T), and the step
+        // observer is left out: it watches the apply run's states, not init's.
+        new(hidden, steps: 0) { Threads = options.Threads, CancellationToken = options.CancellationToken };
 }
 
 /// <summary>How <see cref="LaxScanFunctions.LaxScanInModule(long, ReadOnlySpan{float}, int, long, LaxScanOptions?)"/> runs; every default is JAX's and Flax's.</summary>
