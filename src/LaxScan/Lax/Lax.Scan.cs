@@ -151,8 +151,9 @@ public static partial class Lax
                 string component = carryName.Length > 0
                     ? (path.Length > 0 ? $"the input carry component {carryName}{path}" : $"the input carry {carryName}")
                     : (path.Length > 0 ? $"the input carry at path {path}" : "the input carry");
+                // JAX's core.aval_mismatch_extra joins the reasons with ", and ".
                 string why = (dtypeMismatch ? "the dtypes do not match" : string.Empty)
-                    + (dtypeMismatch && shapeMismatch ? " and also " : string.Empty)
+                    + (dtypeMismatch && shapeMismatch ? ", and " : string.Empty)
                     + (shapeMismatch ? "the shapes do not match" : string.Empty);
                 diffs.Add($"{component} has type {a.TypeString} but the corresponding output carry component has type {b.TypeString}, so {why}");
             }
@@ -167,8 +168,8 @@ public static partial class Lax
             ? $"{char.ToUpperInvariant(diffs[0][0])}{diffs[0][1..]}.\n"
             : string.Join("\n", diffs.Take(diffs.Count - 1).Select(d => $"  * {d};\n")) + $"  * {diffs[^1]}.\n";
         throw new ScanCarryTypeError(
-            "scan body function carry input and carry output must have equal types (e.g. shapes and dtypes of arrays), but they differ:\n\n"
+            "scan body function carry input and carry output must have equal types, but they differ:\n\n"
             + $"{differences}\n"
-            + "Revise the function so that all output types (e.g. shapes and dtypes) match the corresponding input types.");
+            + "Revise the function so that all output types match the corresponding input types.");
     }
 }

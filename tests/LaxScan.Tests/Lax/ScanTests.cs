@@ -65,9 +65,9 @@ public class ScanTests
     {
         var e = Assert.Throws<ScanCarryTypeError>(() => Lax.Scan(c => (Vector(1f, 2f, 3f, 4f), null), Vector(1f, 2f, 3f), 2));
         Assert.Equal(
-            "scan body function carry input and carry output must have equal types (e.g. shapes and dtypes of arrays), but they differ:\n\n"
+            "scan body function carry input and carry output must have equal types, but they differ:\n\n"
             + "The input carry c has type float32[3] but the corresponding output carry component has type float32[4], so the shapes do not match.\n\n"
-            + "Revise the function so that all output types (e.g. shapes and dtypes) match the corresponding input types.",
+            + "Revise the function so that all output types match the corresponding input types.",
             e.Message);
     }
 
@@ -76,7 +76,7 @@ public class ScanTests
     {
         var e = Assert.Throws<ScanCarryTypeError>(() =>
             Lax.Scan<INDArray>(c => (new NDArray<uint>(new Shape(2)), null), Vector(1f), 1));
-        Assert.Contains("The input carry c has type float32[1] but the corresponding output carry component has type uint32[2], so the dtypes do not match and also the shapes do not match.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("The input carry c has type float32[1] but the corresponding output carry component has type uint32[2], so the dtypes do not match, and the shapes do not match.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
