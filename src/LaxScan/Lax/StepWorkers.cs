@@ -15,9 +15,18 @@ internal sealed class StepWorkers : IDisposable
     private readonly int _chunks;
     private readonly Thread[] _threads;
     private readonly object _gate = new();
+
+    // The call's generation in the high 32 bits and the next chunk to take in the low 32. A chunk is taken by a
+    // compare-and-swap on the whole word, so it always belongs to the call that is current: a worker still draining
+    // an earlier call can only take chunks of the new one, for which it then counts.
+    private long _state;
+
+    // Completed chunks over all calls, never reset (a reset could wipe a count that lands just before it).
+    private long _completed;
+
+    // Caller only: the generation of the current call, and the completions it waits for.
     private long _generation;
-    private int _nextChunk;
-    private int _completed;
+    private long _target;
     private int _sleepers;
     private volatile bool _disposed;
 
@@ -37,11 +46,11 @@ internal sealed class StepWorkers : IDisposable
     /// <summary>Runs every chunk once, on the caller and whichever workers are awake, and returns when all are done.</summary>
     public void Run()
     {
-        // The counters are reset before the new generation is published (Interlocked is a full fence), so a worker
-        // that sees the new generation also sees the fresh counters and the caller's operands written before Run.
-        Volatile.Write(ref _nextChunk, 0);
-        Volatile.Write(ref _completed, 0);
-        Interlocked.Increment(ref _generation);
+        _generation++;
+        _target += _chunks;
+
+        // Publishing the new generation (a full fence) also publishes the caller's operands, written before Run.
+        Interlocked.Exchange(ref _state, _generation << 32);
         if (Volatile.Read(ref _sleepers) > 0)
         {
             lock (_gate)
@@ -52,7 +61,7 @@ internal sealed class StepWorkers : IDisposable
 
         Drain();
         var spin = default(SpinWait);
-        while (Volatile.Read(ref _completed) != _chunks)
+        while (Volatile.Read(ref _completed) != _target)
         {
             spin.SpinOnce(sleep1Threshold: -1);
         }
@@ -60,11 +69,20 @@ internal sealed class StepWorkers : IDisposable
 
     private void Drain()
     {
-        int chunk;
-        while ((chunk = Interlocked.Increment(ref _nextChunk) - 1) < _chunks)
+        while (true)
         {
-            _work(chunk);
-            Interlocked.Increment(ref _completed);
+            long state = Volatile.Read(ref _state);
+            int chunk = (int)(state & 0xFFFF_FFFF);
+            if (chunk >= _chunks)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, state + 1, state) == state)
+            {
+                _work(chunk);
+                Interlocked.Increment(ref _completed);
+            }
         }
     }
 
@@ -87,7 +105,7 @@ internal sealed class StepWorkers : IDisposable
     {
         for (int i = 0; i < SpinsBeforeSleep; i++)
         {
-            long generation = Volatile.Read(ref _generation);
+            long generation = Volatile.Read(ref _state) >> 32;
             if (generation != seen || _disposed)
             {
                 return generation;
@@ -101,7 +119,7 @@ internal sealed class StepWorkers : IDisposable
         {
             lock (_gate)
             {
-                while (Volatile.Read(ref _generation) == seen && !_disposed)
+                while (Volatile.Read(ref _state) >> 32 == seen && !_disposed)
                 {
                     Monitor.Wait(_gate);
                 }
@@ -112,7 +130,7 @@ internal sealed class StepWorkers : IDisposable
             Interlocked.Decrement(ref _sleepers);
         }
 
-        return Volatile.Read(ref _generation);
+        return Volatile.Read(ref _state) >> 32;
     }
 
     public void Dispose()

@@ -226,3 +226,49 @@ public class GemvBatchTests
         }
     }
 }
+
+public class StepWorkersTests
+{
+    [Fact]
+    public async Task Many_short_calls_on_two_threads_all_finish()
+    {
+        // Short steps make a worker still draining one call meet the next: each call must count every chunk once,
+        // or the caller waits forever. Run on a task so that a hang fails the test instead of stalling the run.
+        var w = new NDArray<float>(new Shape(300, 300), [.. Enumerable.Range(0, 300 * 300).Select(i => MathF.Sin(i) * 0.05f)]);
+        float[] x = [.. Enumerable.Range(0, 300).Select(i => MathF.Cos(i))];
+        float[] y = new float[300];
+        float[] expected = new float[300];
+        using var single = new GemvOperator(w, 1);
+        single.MultiplyTanh(x, expected);
+
+        using var op = new GemvOperator(w, 2);
+        Assert.Equal(2, op.Threads);
+
+        // Busy threads oversubscribe the cores, so the OS preempts the team at arbitrary points, as on a loaded CI box.
+        using var stop = new CancellationTokenSource();
+        Thread[] noise = [.. Enumerable.Range(0, 2).Select(_ => new Thread(() => { while (!stop.IsCancellationRequested) { Thread.SpinWait(100); } }) { IsBackground = true })];
+        foreach (Thread t in noise)
+        {
+            t.Start();
+        }
+
+        var run = Task.Run(() =>
+        {
+            for (int i = 0; i < 30_000; i++)
+            {
+                op.MultiplyTanh(x, y);
+            }
+        });
+        try
+        {
+            // WaitAsync throws a TimeoutException if some call never returns.
+            await run.WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+
+        Bits.Equal(expected, y);
+    }
+}
