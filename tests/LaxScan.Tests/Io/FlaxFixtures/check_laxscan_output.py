@@ -1,11 +1,11 @@
-"""Decodes checkpoints LaxScan wrote with Flax's own restore path (flax_layout.msgpack_restore, a copy of
-flax.serialization's) and checks them against expected.json.
+"""Decodes checkpoints LaxScan wrote with python3-msgpack in Flax's layout (flax_layout.msgpack_restore, written
+from flax.serialization's layout, not its code) and checks them against expected.json.
 
     LAXSCAN_FLAX_EXPORT=/tmp/out dotnet test --filter FullyQualifiedName~Export_for_the_python_decode_check
     /usr/bin/python3 check_laxscan_output.py /tmp/out
 
 For each NAME.msgpack that has a fixture: every leaf's path, dtype, shape and bytes must equal expected.json's, the
-tree must have nothing else, and Flax's to_bytes of the decoded tree must give LaxScan's bytes back. Other files are
+tree must have nothing else, and the to_bytes layout of the decoded tree must give LaxScan's bytes back. Other files are
 decoded and printed.
 """
 import base64

@@ -1,145 +1,99 @@
-"""Flax's msgpack checkpoint layout, replicated from flax/serialization.py.
+"""The byte layout of flax.serialization.to_bytes / msgpack_restore, written for these fixtures.
 
-flax cannot be installed where these fixtures are made, so the functions below copy the
-parts of google/flax's flax/serialization.py (HEAD 18f8f311c275d57f46d95e41b15aa97b454754c0)
-that decide the bytes, with jax.Array branches dropped (numpy arrays only):
-_ndarray_to_bytes (l.249), _dtype_from_name (l.262), _ndarray_from_bytes (l.270),
-_MsgpackExtType (l.278), _msgpack_ext_pack (l.286), _msgpack_ext_unpack (l.304),
-_chunk/_unchunk/_chunk_array_leaves_in_place/_unchunk_array_leaves_in_place (l.324-390),
-msgpack_serialize (l.396) and msgpack_restore (l.418).
+Flax cannot be installed where the fixtures are made, so this module produces the same bytes from the layout
+(described in the docstrings and code of google/flax's flax/serialization.py, read at 18f8f311), not from Flax's
+code:
+- a checkpoint is one msgpack map (packb with use_bin_type=True, strict_types=True), keys as strings in the
+  state dict's insertion order (to_bytes serializes in place, without the key-sorting copy);
+- a numpy array is ext type 1 whose payload is msgpack of (shape tuple, dtype name, C-order bytes); a numpy
+  scalar is ext type 3 with the payload of its 0-d array; a Python complex is ext type 2 of (real, imag);
+- an array over MAX_CHUNK_SIZE bytes is replaced by {'__msgpack_chunked_array__': True, 'shape': {'0': d0, ...},
+  'chunks': {'0': flat piece, ...}}, each piece max(1, MAX_CHUNK_SIZE // itemsize) elements.
 
 Run with Debian's /usr/bin/python3 (python3-msgpack, python3-numpy).
 """
-import enum
-
 import msgpack
 import numpy as np
 
 MAX_CHUNK_SIZE = 2**30
 
-
-def _ndarray_to_bytes(arr) -> bytes:
-  if arr.dtype.hasobject or arr.dtype.isalignedstruct:
-    raise ValueError('Object and structured dtypes not supported')
-  tpl = (arr.shape, arr.dtype.name, arr.tobytes('C'))
-  return msgpack.packb(tpl, use_bin_type=True)
+NDARRAY, NATIVE_COMPLEX, NPSCALAR = 1, 2, 3
+CHUNKED = '__msgpack_chunked_array__'
 
 
-def _dtype_from_name(name):
-  return np.dtype(name)
+def _array_payload(array):
+  return msgpack.packb((array.shape, array.dtype.name, array.tobytes('C')), use_bin_type=True)
 
 
-def _ndarray_from_bytes(data: bytes) -> np.ndarray:
-  shape, dtype_name, buffer = msgpack.unpackb(data, raw=True)
-  return np.frombuffer(
-    buffer, dtype=_dtype_from_name(dtype_name), count=-1, offset=0
-  ).reshape(shape, order='C')
+def _encode_ext(value):
+  if isinstance(value, np.ndarray):
+    return msgpack.ExtType(NDARRAY, _array_payload(value))
+  if isinstance(value, np.generic):
+    return msgpack.ExtType(NPSCALAR, _array_payload(np.asarray(value)))
+  if isinstance(value, complex):
+    return msgpack.ExtType(NATIVE_COMPLEX, msgpack.packb((value.real, value.imag)))
+  return value
 
 
-class _MsgpackExtType(enum.IntEnum):
-  ndarray = 1
-  native_complex = 2
-  npscalar = 3
+def _array_from_payload(payload):
+  # The dtype name and the bytes may arrive as str or bin, so the payload is read raw.
+  shape, name, raw = msgpack.unpackb(payload, raw=True)
+  if isinstance(name, bytes):
+    name = name.decode()
+  return np.frombuffer(raw, dtype=np.dtype(name)).reshape(shape)
 
 
-def _msgpack_ext_pack(x):
-  if isinstance(x, np.ndarray):
-    return msgpack.ExtType(_MsgpackExtType.ndarray, _ndarray_to_bytes(x))
-  if isinstance(x, np.generic):
-    return msgpack.ExtType(_MsgpackExtType.npscalar, _ndarray_to_bytes(np.asarray(x)))
-  elif isinstance(x, complex):
-    return msgpack.ExtType(_MsgpackExtType.native_complex, msgpack.packb((x.real, x.imag)))
-  return x
+def _decode_ext(code, payload):
+  if code == NDARRAY:
+    return _array_from_payload(payload)
+  if code == NPSCALAR:
+    return _array_from_payload(payload)[()]
+  if code == NATIVE_COMPLEX:
+    real, imag = msgpack.unpackb(payload)
+    return complex(real, imag)
+  return msgpack.ExtType(code, payload)
 
 
-def _msgpack_ext_unpack(code, data):
-  if code == _MsgpackExtType.ndarray:
-    return _ndarray_from_bytes(data)
-  elif code == _MsgpackExtType.native_complex:
-    complex_tuple = msgpack.unpackb(data)
-    return complex(complex_tuple[0], complex_tuple[1])
-  elif code == _MsgpackExtType.npscalar:
-    ar = _ndarray_from_bytes(data)
-    return ar[()]
-  return msgpack.ExtType(code, data)
+def _as_index_dict(items):
+  return {str(i): item for i, item in enumerate(items)}
 
 
-_tuple_to_dict = lambda tpl: {str(x): y for x, y in enumerate(tpl)}
-_dict_to_tuple = lambda dct: tuple(dct[str(i)] for i in range(len(dct)))
+def _chunked(array):
+  flat = array.reshape(-1)
+  step = max(1, MAX_CHUNK_SIZE // array.dtype.itemsize)
+  pieces = [flat[start:start + step] for start in range(0, flat.size, step)]
+  return {CHUNKED: True, 'shape': _as_index_dict(array.shape), 'chunks': _as_index_dict(pieces)}
 
 
-def _chunk(arr):
-  chunksize = max(1, int(MAX_CHUNK_SIZE / arr.dtype.itemsize))
-  data = {'__msgpack_chunked_array__': True, 'shape': _tuple_to_dict(arr.shape)}
-  flatarr = arr.reshape(-1)
-  chunks = [flatarr[i : i + chunksize] for i in range(0, flatarr.size, chunksize)]
-  data['chunks'] = _tuple_to_dict(chunks)
-  return data
+def _with_chunks(tree):
+  if isinstance(tree, dict):
+    return {key: _with_chunks(value) for key, value in tree.items()}
+  if isinstance(tree, np.ndarray) and tree.size * tree.dtype.itemsize > MAX_CHUNK_SIZE:
+    return _chunked(tree)
+  return tree
 
 
-def _unchunk(data):
-  assert '__msgpack_chunked_array__' in data
-  shape = _dict_to_tuple(data['shape'])
-  flatarr = np.concatenate(_dict_to_tuple(data['chunks']))
-  return flatarr.reshape(shape)
+def _without_chunks(tree):
+  if isinstance(tree, dict):
+    if CHUNKED in tree:
+      shape = tuple(tree['shape'][str(i)] for i in range(len(tree['shape'])))
+      pieces = [tree['chunks'][str(i)] for i in range(len(tree['chunks']))]
+      return np.concatenate(pieces).reshape(shape)
+    return {key: _without_chunks(value) for key, value in tree.items()}
+  return tree
 
 
-def _chunk_array_leaves_in_place(d):
-  if isinstance(d, dict):
-    for k, v in d.items():
-      if isinstance(v, np.ndarray):
-        if v.size * v.dtype.itemsize > MAX_CHUNK_SIZE:
-          d[k] = _chunk(v)
-      elif isinstance(v, dict):
-        _chunk_array_leaves_in_place(v)
-  elif isinstance(d, np.ndarray):
-    if d.size * d.dtype.itemsize > MAX_CHUNK_SIZE:
-      return _chunk(d)
-  return d
+def _state_dict(tree):
+  if isinstance(tree, dict):
+    return {str(key): _state_dict(value) for key, value in tree.items()}
+  return tree
 
 
-def _unchunk_array_leaves_in_place(d):
-  if isinstance(d, dict):
-    if '__msgpack_chunked_array__' in d:
-      return _unchunk(d)
-    else:
-      for k, v in d.items():
-        if isinstance(v, dict) and '__msgpack_chunked_array__' in v:
-          d[k] = _unchunk(v)
-        elif isinstance(v, dict):
-          _unchunk_array_leaves_in_place(v)
-  return d
+def to_bytes(tree) -> bytes:
+  """The bytes flax.serialization.to_bytes(tree) writes for a nested dict of numpy arrays and scalars."""
+  return msgpack.packb(_with_chunks(_state_dict(tree)), default=_encode_ext, strict_types=True, use_bin_type=True)
 
 
-def _tree_copy(x):
-  # flax: jax.tree_util.tree_map(lambda x: x, pytree), which rebuilds dicts with their keys SORTED (JAX flattens
-  # dicts in sorted key order). to_bytes passes in_place=True, so its key order is the state dict's insertion order.
-  if isinstance(x, dict):
-    return {k: _tree_copy(x[k]) for k in sorted(x)}
-  return x
-
-
-def msgpack_serialize(pytree, in_place: bool = False) -> bytes:
-  if not in_place:
-    pytree = _tree_copy(pytree)
-  pytree = _chunk_array_leaves_in_place(pytree)
-  return msgpack.packb(pytree, default=_msgpack_ext_pack, strict_types=True)
-
-
-def msgpack_restore(encoded_pytree: bytes):
-  state_dict = msgpack.unpackb(
-    encoded_pytree, ext_hook=_msgpack_ext_unpack, raw=False, strict_map_key=False
-  )
-  return _unchunk_array_leaves_in_place(state_dict)
-
-
-def to_state_dict(target):
-  """flax's to_state_dict for nested dicts (_dict_state_dict, l.158): string keys, insertion order."""
-  if isinstance(target, dict):
-    return {str(k): to_state_dict(v) for k, v in target.items()}
-  return target
-
-
-def to_bytes(target) -> bytes:
-  """flax.serialization.to_bytes (l.454)."""
-  return msgpack_serialize(to_state_dict(target), in_place=True)
+def msgpack_restore(data: bytes):
+  """What flax.serialization.msgpack_restore(data) returns: the nested dict, chunked arrays joined again."""
+  return _without_chunks(msgpack.unpackb(data, ext_hook=_decode_ext, raw=False, strict_map_key=False))
