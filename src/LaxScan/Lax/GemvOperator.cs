@@ -64,6 +64,7 @@ public sealed class GemvOperator : IDisposable
             _w = w.Data;
         }
 
+        int blocks = (Columns + SplitAlignment - 1) / SplitAlignment;
         int parts = threads switch
         {
             1 => 1,
@@ -71,10 +72,10 @@ public sealed class GemvOperator : IDisposable
             0 => Environment.ProcessorCount,
             _ => threads,
         };
-        parts = Math.Max(1, Math.Min(parts, (Columns + SplitAlignment - 1) / SplitAlignment));
+        parts = Math.Max(1, Math.Min(parts, blocks));
 
-        // More chunks than threads, so the work spreads over whichever threads are running at the moment.
-        int blocks = (Columns + SplitAlignment - 1) / SplitAlignment;
+        // More chunks than threads, so the work spreads over whichever threads are running at the moment. The last
+        // split is Columns itself, since blocks * SplitAlignment >= Columns.
         int chunks = Math.Min(blocks, parts == 1 ? 1 : ChunksPerThread * parts);
         _splits = new int[chunks + 1];
         for (int c = 0; c <= chunks; c++)
@@ -82,7 +83,6 @@ public sealed class GemvOperator : IDisposable
             _splits[c] = Math.Min(Columns, blocks * c / chunks * SplitAlignment);
         }
 
-        _splits[chunks] = Columns;
         Threads = parts;
         if (parts > 1)
         {
@@ -101,7 +101,7 @@ public sealed class GemvOperator : IDisposable
 
     /// <summary><c>y = x @ W</c>.</summary>
     /// <exception cref="ArgumentException">The lengths do not match the matrix.</exception>
-    public void Multiply(float[] x, float[] y) => Run(x, y, tanh: false);
+    public void Multiply(float[] x, float[] y) => Run(x, y, 1, tanh: false);
 
     /// <summary><c>y = tanh(x @ W)</c> with XLA's tanh, the step of the LaxScan recurrence.</summary>
     /// <exception cref="ArgumentException">The lengths do not match the matrix.</exception>
@@ -116,8 +116,6 @@ public sealed class GemvOperator : IDisposable
     /// <param name="batch">B, at least 1.</param>
     /// <exception cref="ArgumentException">The lengths do not match the matrix and batch.</exception>
     public void MultiplyTanh(float[] x, float[] y, int batch) => Run(x, y, batch, tanh: true);
-
-    private void Run(float[] x, float[] y, bool tanh) => Run(x, y, 1, tanh);
 
     private void Run(float[] x, float[] y, int batch, bool tanh)
     {

@@ -21,7 +21,7 @@ internal static class RandomBits
     {
         if (mode == ThreefryMode.Partitionable)
         {
-            FillPartitionable(key, destination, tier);
+            FillPartitionable<uint>(key, destination, 32, tier);
         }
         else
         {
@@ -108,9 +108,6 @@ internal static class RandomBits
             }
         }
     }
-
-    private static void FillPartitionable(PrngKey key, Span<uint> output, SimdTier tier) =>
-        FillPartitionable<uint>(key, output, 32, tier);
 
     private static void Xor(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, Span<uint> destination)
     {
