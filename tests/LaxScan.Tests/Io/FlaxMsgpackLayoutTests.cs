@@ -138,7 +138,7 @@ public sealed class FlaxMsgpackLayoutTests
         Assert.Throws<ApplyScopeInvalidVariablesStructureError>(() => new LaxScanModule(4, 1).Apply(doubled, new NDArray<float>(new Shape(4))));
 
         Variables noParams = FlaxSerialization.FromBytes(FlaxSerialization.ToBytes(Variables.Empty.With("batch_stats", w4.GetDict("params"))));
-        Exception missing = Record.Exception(() => new LaxScanModule(4, 1).Apply(noParams, new NDArray<float>(new Shape(4))));
+        Exception? missing = Record.Exception(() => new LaxScanModule(4, 1).Apply(noParams, new NDArray<float>(new Shape(4))));
         Assert.True(missing is ScopeCollectionNotFoundError or ScopeParamNotFoundError, missing?.ToString());
 
         var u32 = new NDArray<uint>(new Shape(4, 4));

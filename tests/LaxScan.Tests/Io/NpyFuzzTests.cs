@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using CsCheck;
 using LaxScan.Io;
-using Xunit.Abstractions;
 using static LaxScan.Tests.Io.NpyTestFiles;
 
 namespace LaxScan.Tests.Io;
