@@ -1,3 +1,4 @@
+using LaxScan.Kernels;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;

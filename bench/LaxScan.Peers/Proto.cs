@@ -1,3 +1,4 @@
+using LaxScan.Kernels;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;

@@ -1,3 +1,4 @@
+using LaxScan.Kernels;
 using BenchmarkDotNet.Attributes;
 using LaxScan.Nn;
 using LaxScan.Random;

@@ -83,10 +83,13 @@ public static partial class Lax
         TCarry carry = init;
         NDArray<float>? ys = null;
         Shape? yShape = null;
+
+        // One transform level around every step (entered once: a level per step cost more than a small step).
+        using TraceContext.Level level = TraceContext.Enter();
         for (long i = 0; i < length; i++)
         {
             long position = reverse ? length - 1 - i : i;
-            (TCarry next, NDArray<float>? y) = StepInTransform(step, carry, position);
+            (TCarry next, NDArray<float>? y) = step(carry, position);
             CheckCarry(carryName, inLeaves, inStructure, next);
             if (i == 0)
             {
@@ -114,10 +117,21 @@ public static partial class Lax
         return (carry, ys);
     }
 
-    private static (TCarry, NDArray<float>?) StepInTransform<TCarry>(Func<TCarry, long, (TCarry, NDArray<float>?)> step, TCarry carry, long position)
+    /// <summary>
+    /// <c>lax.scan</c> for a body that keeps its carry in buffers of its own and returns no ys, such as a recurrence
+    /// whose two state buffers take turns: the same transform level as <see cref="Scan{TCarry}(Func{TCarry, ValueTuple{TCarry, NDArray{float}}}, TCarry, long, bool)"/>,
+    /// with no delegate, tuple or carry check per step (the body's buffers cannot change shape). The body is a struct,
+    /// so its step is compiled into the loop.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static void ScanInPlace<TBody>(ref TBody body, long length)
+        where TBody : struct, IScanBody
     {
         using TraceContext.Level level = TraceContext.Enter();
-        return step(carry, position);
+        for (long i = 0; i < length; i++)
+        {
+            body.Step(i);
+        }
     }
 
     private static void CheckCarry<TCarry>(string carryName, List<(string Path, INDArray Leaf)> inLeaves, string inStructure, TCarry output)
@@ -172,4 +186,11 @@ public static partial class Lax
             + $"{differences}\n"
             + "Revise the function so that all output types match the corresponding input types.");
     }
+}
+
+/// <summary>A scan body for <see cref="Lax.ScanInPlace{TBody}(ref TBody, long)"/>: one step, carry kept in place.</summary>
+internal interface IScanBody
+{
+    /// <summary>Runs step <paramref name="step"/> (0-based) on the carry the body holds.</summary>
+    void Step(long step);
 }

@@ -38,11 +38,19 @@ public abstract class Module<TIn, TOut> : Module
     /// <param name="rngs">The streams; keys are used unchanged.</param>
     /// <param name="input">The input.</param>
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
-    public (TOut Output, Variables Variables) InitWithOutput(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null)
+    public (TOut Output, Variables Variables) InitWithOutput(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null) =>
+        InitWithOutput(rngs, input, options, Call);
+
+    /// <summary>
+    /// <c>init_with_output</c> running <paramref name="call"/> in place of <see cref="Call(Scope, TIn)"/>: how a module
+    /// passes per-call options (threads, cancellation) to its computation without keeping them on the module, which
+    /// holds hyperparameters only and may serve several callers at once.
+    /// </summary>
+    private protected (TOut Output, Variables Variables) InitWithOutput(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options, Func<Scope, TIn, TOut> call)
     {
         ArgumentNullException.ThrowIfNull(rngs);
         var store = new VariableStore(Variables.Empty, mutable: true, initializing: true);
-        TOut output = Invoke(Scope.CreateRoot(store, rngs, ClassName, options ?? LinenOptions.Default), input);
+        TOut output = call(Scope.CreateRoot(store, rngs, ClassName, options ?? LinenOptions.Default), input);
         return (output, store.Root);
     }
 
@@ -66,7 +74,11 @@ public abstract class Module<TIn, TOut> : Module
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
     /// <exception cref="ApplyScopeInvalidVariablesStructureError">The variables are <c>{"params": {"params": ...}}</c>.</exception>
     /// <exception cref="ApplyScopeInvalidVariablesTypeError">A top-level entry is an array rather than a collection.</exception>
-    public TOut Apply(Variables variables, TIn input, IReadOnlyDictionary<string, PrngKey>? rngs, LinenOptions? options = null)
+    public TOut Apply(Variables variables, TIn input, IReadOnlyDictionary<string, PrngKey>? rngs, LinenOptions? options = null) =>
+        Apply(variables, input, rngs, options, Call);
+
+    /// <summary><c>apply</c> running <paramref name="call"/> in place of <see cref="Call(Scope, TIn)"/> (see <see cref="InitWithOutput(IReadOnlyDictionary{string, PrngKey}, TIn, LinenOptions?, Func{Scope, TIn, TOut})"/>).</summary>
+    private protected TOut Apply(Variables variables, TIn input, IReadOnlyDictionary<string, PrngKey>? rngs, LinenOptions? options, Func<Scope, TIn, TOut> call)
     {
         ArgumentNullException.ThrowIfNull(variables);
 
@@ -85,7 +97,7 @@ public abstract class Module<TIn, TOut> : Module
         }
 
         var store = new VariableStore(variables, mutable: false, initializing: false);
-        return Invoke(Scope.CreateRoot(store, rngs, ClassName, options ?? LinenOptions.Default), input);
+        return call(Scope.CreateRoot(store, rngs, ClassName, options ?? LinenOptions.Default), input);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using LaxScan.Linen;
 using LaxScan.Nn;
+using LaxScan.Kernels;
 using LaxScan.Numerics;
 
 namespace LaxScan.Models;

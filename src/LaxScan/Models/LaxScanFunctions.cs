@@ -1,5 +1,7 @@
+using LaxScan.Kernels;
 using LaxScan.Linen;
 using LaxScan.Random;
+using LaxScan.Threading;
 
 namespace LaxScan.Models;
 
@@ -42,9 +44,13 @@ public static class LaxScanFunctions
     {
         ArgumentNullException.ThrowIfNull(x);
         options ??= LaxScanOptions.Default;
-        LaxScanModule module = options.CreateModule(hidden, steps);
-        Variables variables = InitModule(hidden, options).Init(key, x, options.Linen);
-        return module.Apply(variables, x, options.Linen);
+        var module = new LaxScanModule(hidden, steps);
+        int batch = module.CheckInput(x.Shape);
+
+        // One team of worker threads serves init's product and every step of apply.
+        using StepTeam? team = options.CreateTeam(hidden, batch);
+        Variables variables = InitModule(hidden).Init(key, x, options.ForInit(team), options.Linen);
+        return module.Apply(variables, x, options.ForApply(team), options.Linen);
     }
 
     /// <summary>
@@ -65,7 +71,7 @@ public static class LaxScanFunctions
         ArgumentNullException.ThrowIfNull(variables);
         ArgumentNullException.ThrowIfNull(x);
         options ??= LaxScanOptions.Default;
-        return options.CreateModule(hidden, steps).Apply(variables, x, options.Linen);
+        return new LaxScanModule(hidden, steps).Apply(variables, x, options.ForApply(team: null), options.Linen);
     }
 
     /// <summary>
@@ -80,15 +86,15 @@ public static class LaxScanFunctions
     public static Variables Params(PrngKey key, int hidden, LaxScanOptions? options = null)
     {
         options ??= LaxScanOptions.Default;
-        LaxScanModule module = InitModule(hidden, options);
-        return module.Init(key, new NDArray<float>(new Shape(hidden)), options.Linen);
+        LaxScanModule module = InitModule(hidden);
+        return module.Init(key, new NDArray<float>(new Shape(hidden)), options.ForInit(team: null), options.Linen);
     }
 
-    /// <summary>The module that <c>init</c> runs: it checks H first, and it runs without the caller's step observer.</summary>
-    private static LaxScanModule InitModule(int hidden, LaxScanOptions options) =>
-        // init runs the module once too. T = 0 keeps that run to one GEMV (W's key does not depend on T), and the step
-        // observer is left out: it watches the apply run's states, not init's.
-        new(hidden, steps: 0) { Threads = options.Threads, CancellationToken = options.CancellationToken };
+    /// <summary>
+    /// The module that <c>init</c> runs. init runs the module once too; T = 0 keeps that run to one GEMV (W's key
+    /// does not depend on T).
+    /// </summary>
+    private static LaxScanModule InitModule(int hidden) => new(hidden, steps: 0);
 }
 
 /// <summary>How <see cref="LaxScanFunctions.LaxScanInModule(long, ReadOnlySpan{float}, int, long, LaxScanOptions?)"/> runs; every default is JAX's and Flax's.</summary>
@@ -100,15 +106,36 @@ public sealed record LaxScanOptions
     /// <summary>JAX's <c>jax_threefry_partitionable</c> flag and Flax's <c>flax_fix_rng_separator</c>.</summary>
     public LinenOptions Linen { get; init; } = LinenOptions.Default;
 
-    /// <summary>Threads per step: 0 picks by size, 1 keeps to the calling thread. The bits are the same either way.</summary>
+    /// <summary>
+    /// Threads per step: 0 picks by size (one thread below 2^16 multiply-adds per step), 1 keeps to the calling thread;
+    /// capped at the processor count. The bits are the same either way.
+    /// </summary>
     public int Threads { get; init; }
 
-    /// <summary>Stops a long run between steps.</summary>
+    /// <summary>Stops a long run between steps, and between blocks of rows of a large batch.</summary>
     public CancellationToken CancellationToken { get; init; }
 
     /// <summary>Sees every state of the apply run: step 0 (after <c>tanh(x @ W)</c>) through T.</summary>
     public StepObserver? OnStep { get; init; }
 
-    internal LaxScanModule CreateModule(int hidden, long steps) =>
-        new(hidden, steps) { Threads = Threads, CancellationToken = CancellationToken, OnStep = OnStep };
+    /// <summary>The per-call options of the apply run, with a team shared with init (or null).</summary>
+    internal LaxScanRunOptions ForApply(StepTeam? team) =>
+        new() { Threads = Threads, CancellationToken = CancellationToken, OnStep = OnStep, Team = team };
+
+    /// <summary>The per-call options of init's run: the observer watches the apply run's states, not init's.</summary>
+    internal LaxScanRunOptions ForInit(StepTeam? team) =>
+        new() { Threads = Threads, CancellationToken = CancellationToken, Team = team };
+
+    /// <summary>The thread team for an H x H recurrence of <paramref name="batch"/> rows, or null where one thread is the choice.</summary>
+    internal StepTeam? CreateTeam(int hidden, int batch)
+    {
+        if (Threads < 0)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange($"threads must be >= 0 (0 = automatic), but was given {Threads}", nameof(Threads));
+        }
+
+        int units = (hidden + GemvPanels.Width - 1) / GemvPanels.Width;
+        int threads = GemvOperator.PickThreads(Threads, hidden, hidden, units, batch);
+        return threads > 1 ? new StepTeam(threads) : null;
+    }
 }

@@ -1,5 +1,7 @@
+using LaxScan.Kernels;
 using LaxScan.Linen;
 using LaxScan.Nn;
+using LaxScan.Random;
 
 namespace LaxScan.Models;
 
@@ -52,23 +54,39 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
     /// <summary>T.</summary>
     public long Steps { get; }
 
-    /// <summary>How many threads each step may use: 0 picks by size, 1 keeps to the calling thread. The bits are the same either way.</summary>
-    public int Threads { get; init; }
-
-    /// <summary>Stops a long run between steps with an <see cref="OperationCanceledException"/>.</summary>
-    public CancellationToken CancellationToken { get; init; }
-
-    /// <summary>
-    /// Called with the carry after <c>tanh(x @ W)</c> (step 0) and after each scan step (1..T): the scan's per-step
-    /// states, shape (T + 1, ...), without holding them in memory.
-    /// </summary>
-    public StepObserver? OnStep { get; init; }
-
     /// <summary>W's shape, (H, H).</summary>
     public Shape WeightShape => new(Hidden, Hidden);
 
+    /// <summary><c>init(key, x)</c> with per-call options: threads and cancellation (an observer given here sees init's run).</summary>
+    /// <param name="key">The <c>params</c> stream's key.</param>
+    /// <param name="x">An input of shape (H,) or (B, H).</param>
+    /// <param name="run">Threads, cancellation and step observer for this call.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    /// <returns>The variables, <c>{"params": {"W": (H, H)}}</c>.</returns>
+    public Variables Init(PrngKey key, NDArray<float> x, LaxScanRunOptions run, LinenOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return InitWithOutput(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, x, options, (scope, input) => Run(scope, input, run)).Variables;
+    }
+
+    /// <summary><c>apply(variables, x)</c> with per-call options: threads, cancellation and a step observer.</summary>
+    /// <param name="variables">The variables, <c>{"params": {"W": (H, H)}}</c>.</param>
+    /// <param name="x">The input, shape (H,) or (B, H).</param>
+    /// <param name="run">Threads, cancellation and step observer for this call.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    /// <returns>The final carry, the shape of x.</returns>
+    /// <exception cref="ScopeParamShapeError">W's shape is not (H, H).</exception>
+    /// <exception cref="OperationCanceledException">The run's token was cancelled.</exception>
+    public NDArray<float> Apply(Variables variables, NDArray<float> x, LaxScanRunOptions run, LinenOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Apply(variables, x, null, options, (scope, input) => Run(scope, input, run));
+    }
+
     /// <inheritdoc />
-    protected override NDArray<float> Call(Scope scope, NDArray<float> input)
+    protected override NDArray<float> Call(Scope scope, NDArray<float> input) => Run(scope, input, LaxScanRunOptions.Default);
+
+    private NDArray<float> Run(Scope scope, NDArray<float> input, LaxScanRunOptions run)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(input);
@@ -77,28 +95,40 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
         // Outside the scan body, as the seed writes it: a param made inside the body is a JaxTransformError.
         NDArray<float> w = scope.Param("W", Initializers.LecunNormal(), WeightShape);
 
-        using var gemv = new GemvOperator(w, Threads);
+        // The panel copy of W pays back over a few steps, not for init's single product.
+        using var gemv = new GemvOperator(w, run.Threads, null, run.Team, panels: Steps >= 2, batchHint: batch);
         var carry = new NDArray<float>(input.Shape);
         var spare = new NDArray<float>(input.Shape);
-        gemv.MultiplyTanh(input.Data, carry.Data, batch);
-        OnStep?.Invoke(0, carry.Span);
+        CancellationToken cancel = run.CancellationToken;
+        cancel.ThrowIfCancellationRequested();
+        bool tiny = gemv.RunOwned<GemvEpilogues.Tanh>(input.Data, carry.Data, batch, xClean: false, cancel);
+        run.OnStep?.Invoke(0, carry.Span);
 
-        long step = 0;
-        CancellationToken cancel = CancellationToken;
-        StepObserver? observe = OnStep;
-        (NDArray<float> final, _) = Lax.Scan(
-            c =>
-            {
-                cancel.ThrowIfCancellationRequested();
-                // Two buffers take turns, so no step allocates: the output never aliases the input it reads.
-                NDArray<float> next = ReferenceEquals(c, carry) ? spare : carry;
-                gemv.MultiplyTanh(c.Data, next.Data, batch);
-                observe?.Invoke(++step, next.Span);
-                return (next, null);
-            },
-            carry,
-            Steps);
-        return final;
+        var body = new Recurrence(gemv, carry, spare, batch, tiny, run.OnStep, cancel);
+        Lax.ScanInPlace(ref body, Steps);
+        return body.Carry;
+    }
+
+    /// <summary>
+    /// The scan body <c>carry = tanh(carry @ W)</c>: two buffers take turns, so no step allocates (the output never
+    /// aliases the input it reads), and whether the carry holds a tiny value comes from the kernel's own store, so
+    /// the next step need not scan it again.
+    /// </summary>
+    private struct Recurrence(GemvOperator gemv, NDArray<float> carry, NDArray<float> spare, int batch, bool tiny, StepObserver? observe, CancellationToken cancel) : IScanBody
+    {
+        private NDArray<float> _carry = carry;
+        private NDArray<float> _spare = spare;
+        private bool _tiny = tiny;
+
+        public readonly NDArray<float> Carry => _carry;
+
+        public void Step(long step)
+        {
+            cancel.ThrowIfCancellationRequested();
+            _tiny = gemv.RunOwned<GemvEpilogues.Tanh>(_carry.Data, _spare.Data, batch, xClean: !_tiny, cancel);
+            (_carry, _spare) = (_spare, _carry);
+            observe?.Invoke(step + 1, _carry.Span);
+        }
     }
 
     /// <summary>
@@ -121,8 +151,3 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
         return shape.Rank == 1 ? 1 : shape[0];
     }
 }
-
-/// <summary>Sees one state of a scan: <paramref name="step"/> 0 is the initial carry, then 1..T.</summary>
-/// <param name="step">The step number.</param>
-/// <param name="state">The carry after that step; valid only during the call.</param>
-public delegate void StepObserver(long step, ReadOnlySpan<float> state);

@@ -1,3 +1,4 @@
+using LaxScan.Kernels;
 using System.Security.Cryptography;
 using LaxScan.Linen;
 using LaxScan.Models;
@@ -125,8 +126,8 @@ public class LaxScanModuleTests
         Variables variables = Variables.Empty.With("params", Variables.Empty.With("W", w));
         float[] x = [0.7f, -0.3f, 0.9f];
         var states = new List<float[]>();
-        var observed = new LaxScanModule(hidden, 12) { OnStep = (_, s) => states.Add(s.ToArray()) };
-        NDArray<float> actual = observed.Apply(variables, new NDArray<float>(new Shape(hidden), x));
+        var observed = new LaxScanModule(hidden, 12);
+        NDArray<float> actual = observed.Apply(variables, new NDArray<float>(new Shape(hidden), x), new LaxScanRunOptions { OnStep = (_, s) => states.Add(s.ToArray()) });
 
         float[] carry = x;
         var expectedStates = new List<float[]>();

@@ -1,3 +1,4 @@
+using LaxScan.Kernels;
 using LaxScan.Numerics;
 
 namespace LaxScan.Tests.Numerics;
@@ -50,14 +51,14 @@ public class TininessAfterRoundingTests
         }
 
         float[] y = new float[n];
-        LaxScan.Gemv.Multiply(x, w, y, tier);
+        Gemv.Multiply(x, w, y, tier);
         for (int j = 0; j < n; j++)
         {
             Bits.Equal(j % 3 == 0 ? MinNormal : 0f, y[j], $"output {j}");
         }
 
         float[] reference = new float[n];
-        LaxScan.Gemv.Reference(x, w, reference);
+        Gemv.Reference(x, w, reference);
         Bits.Equal(reference, y);
     }
 

@@ -1,6 +1,7 @@
+using LaxScan.Kernels;
 using LaxScan.Numerics;
 
-namespace LaxScan.Tests.Lax;
+namespace LaxScan.Tests.Kernels;
 
 public class GemvTests
 {
@@ -16,7 +17,7 @@ public class GemvTests
         // Any other order or a wider accumulator would give 1 + 2^-23.
         float tiny = MathF.Pow(2, -24);
         float[] y = new float[1];
-        LaxScan.Gemv.Reference([1f, tiny, tiny], [1f, 1f, 1f], y);
+        Gemv.Reference([1f, tiny, tiny], [1f, 1f, 1f], y);
         Assert.Equal(1f, y[0]);
     }
 
@@ -33,8 +34,8 @@ public class GemvTests
                 float[] w = RandomValues(rng, k * n);
                 float[] expected = new float[n];
                 float[] actual = new float[n];
-                LaxScan.Gemv.Reference(x, w, expected);
-                LaxScan.Gemv.Multiply(x, w, actual, tier);
+                Gemv.Reference(x, w, expected);
+                Gemv.Multiply(x, w, actual, tier);
                 Bits.Equal(expected, actual, $"k={k} n={n}");
             }
         }
@@ -51,15 +52,15 @@ public class GemvTests
             float[] w = RandomValues(rng, k * n);
             float[] expected = new float[n];
             float[] actual = new float[n];
-            LaxScan.Gemv.Reference(x, w, expected);
-            LaxScan.Gemv.Multiply(x, w, actual, tier);
+            Gemv.Reference(x, w, expected);
+            Gemv.Multiply(x, w, actual, tier);
             Bits.Equal(expected, actual, $"k={k} n={n}");
 
             // The flushing variant, sent there by one tiny input.
             x[1] = 1e-30f;
-            LaxScan.Gemv.Reference(x, w, expected);
+            Gemv.Reference(x, w, expected);
             Array.Clear(actual);
-            LaxScan.Gemv.Multiply(x, w, actual, tier);
+            Gemv.Multiply(x, w, actual, tier);
             Bits.Equal(expected, actual, $"flushing k={k} n={n}");
         }
     }
@@ -78,8 +79,8 @@ public class GemvTests
             x[2] = BitConverter.UInt32BitsToSingle(0x0000_0123);   // a subnormal input counts as zero
             float[] expected = new float[n];
             float[] actual = new float[n];
-            LaxScan.Gemv.Reference(x, w, expected);
-            LaxScan.Gemv.Multiply(x, w, actual, tier);
+            Gemv.Reference(x, w, expected);
+            Gemv.Multiply(x, w, actual, tier);
             Bits.Equal(expected, actual, $"n={n}");
             Assert.DoesNotContain(actual, XlaMath.IsSubnormal);
         }
@@ -97,7 +98,7 @@ public class GemvTests
             float[] x = [0f, 0f];
             float[] w = [.. Enumerable.Repeat(-1f, 2 * n)];
             float[] y = new float[n];
-            LaxScan.Gemv.Multiply(x, w, y, tier);
+            Gemv.Multiply(x, w, y, tier);
             for (int j = 0; j < n; j++)
             {
                 uint expected = j >= n - (n % 8) ? 0x8000_0000u : 0u;
@@ -105,7 +106,7 @@ public class GemvTests
             }
 
             float[] reference = new float[n];
-            LaxScan.Gemv.Reference(x, w, reference);
+            Gemv.Reference(x, w, reference);
             Bits.Equal(reference, y);
         }
     }
@@ -121,7 +122,7 @@ public class GemvTests
         float[] y = new float[n];
         op.MultiplyTanh(x, y);
         float[] expected = new float[n];
-        LaxScan.Gemv.Reference(x, w.Span, expected);
+        Gemv.Reference(x, w.Span, expected);
         Bits.Equal([.. expected.Select(XlaMath.Tanh)], y);
 
         float[] batch = [.. x, .. x, .. x, .. x, .. x];
@@ -136,9 +137,9 @@ public class GemvTests
     [Fact]
     public void The_flush_free_kernel_is_only_skipped_when_no_value_is_tiny()
     {
-        Assert.False(LaxScan.Gemv.NeedsFlush([0f, -0f, 1f, MathF.Pow(2, -40), -MathF.Pow(2, -40)]));
-        Assert.True(LaxScan.Gemv.NeedsFlush([1f, MathF.Pow(2, -41)]));
-        Assert.True(LaxScan.Gemv.NeedsFlush([BitConverter.UInt32BitsToSingle(1)]));
+        Assert.False(Gemv.NeedsFlush([0f, -0f, 1f, MathF.Pow(2, -40), -MathF.Pow(2, -40)]));
+        Assert.True(Gemv.NeedsFlush([1f, MathF.Pow(2, -41)]));
+        Assert.True(Gemv.NeedsFlush([BitConverter.UInt32BitsToSingle(1)]));
     }
 
     [Theory]
@@ -153,7 +154,7 @@ public class GemvTests
             var w = new NDArray<float>(new Shape(h, h), RandomValues(rng, h * h, 0.1));
             float[] x = RandomValues(rng, h);
             float[] expected = new float[h];
-            LaxScan.Gemv.Reference(x, w.Span, expected);
+            Gemv.Reference(x, w.Span, expected);
             for (int i = 0; i < h; i++)
             {
                 expected[i] = XlaMath.Tanh(expected[i]);
@@ -194,11 +195,11 @@ public class GemvBatchTests
             float[] x = [.. Enumerable.Range(0, b * k).Select(_ => (float)(rng.NextDouble() - 0.5))];
             float[] w = [.. Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() - 0.5))];
             float[] y = new float[b * n];
-            LaxScan.Gemv.BatchRange<No>(x, w, y, b, k, n, 0, n, tier);
+            Gemv.MultiplyBatch<GemvEpilogues.Identity>(x, w, default, y, b, tier);
             for (int r = 0; r < b; r++)
             {
                 float[] single = new float[n];
-                LaxScan.Gemv.Reference(x.AsSpan(r * k, k), w, single);
+                Gemv.Reference(x.AsSpan(r * k, k), w, single);
                 Bits.Equal(single, y.AsSpan(r * n, n), $"b={b} k={k} n={n} row {r}");
             }
         }
