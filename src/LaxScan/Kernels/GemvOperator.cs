@@ -272,10 +272,13 @@ public sealed class GemvOperator : IDisposable, IStepJob
         return Run<TE>(x, y, null, batch, xClean, cancel);
     }
 
+    /// <summary>How many multiply-adds a block of batch rows holds; cancellation is checked between blocks.</summary>
+    internal long BlockMultiplyAdds { get; init; } = BatchBlockMultiplyAdds;
+
     private bool RunBatch(int batch, CancellationToken cancel)
     {
         long perRow = Math.Max(1L, (long)Rows * Columns);
-        int block = (int)Math.Clamp(BatchBlockMultiplyAdds / perRow, 1, batch);
+        int block = (int)Math.Clamp(BlockMultiplyAdds / perRow, 1, batch);
         if (block > 6)
         {
             block -= block % 6;   // whole tiles of six rows

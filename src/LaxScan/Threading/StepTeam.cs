@@ -62,7 +62,8 @@ internal sealed class StepTeam : IDisposable
     /// <summary>Starts <paramref name="threads"/> - 1 workers (pinned one per CPU where the OS allows it).</summary>
     /// <param name="threads">Threads including the caller; at least 2 and at most the processor count.</param>
     /// <param name="partsPerThread">How many parts each thread owns; more parts make stealing finer.</param>
-    public StepTeam(int threads, int partsPerThread = 1)
+    /// <param name="startWorkers">False only in tests: the workers never run, as if the OS never scheduled them.</param>
+    public StepTeam(int threads, int partsPerThread = 1, bool startWorkers = true)
     {
         if (threads < 2 || threads > Environment.ProcessorCount)
         {
@@ -82,9 +83,23 @@ internal sealed class StepTeam : IDisposable
             // Worker t takes the t-th allowed CPU after the first, which the caller is most likely to run on.
             int cpu = cpus.Length > index ? cpus[index] : -1;
             _workers[t] = new Thread(() => Loop(index, cpu)) { IsBackground = true, Name = $"LaxScan step worker {index}" };
-            _workers[t].Start();
+            if (startWorkers)
+            {
+                _workers[t].Start();
+            }
         }
+
+        t_created++;
     }
+
+    /// <summary>How many teams the current thread has created (for a test that checks a run starts one team only).</summary>
+    internal static int CreatedOnThisThread => t_created;
+
+    [ThreadStatic]
+    private static int t_created;
+
+    /// <summary>How many workers are blocked waiting for work (an idle team's workers all end up here).</summary>
+    internal int SleepingWorkers => Volatile.Read(ref _sleepers);
 
     /// <summary>Threads including the caller.</summary>
     public int Threads { get; }
@@ -239,7 +254,7 @@ internal sealed class StepTeam : IDisposable
             }
 
             Thread.SpinWait(pause);
-            pause = Math.Min(pause * 2, 64);
+            pause = Math.Min(pause * 2, 16);
             if ((i & 15) == 15)
             {
                 long now = Stopwatch.GetTimestamp();
@@ -289,7 +304,10 @@ internal sealed class StepTeam : IDisposable
 
         foreach (Thread thread in _workers)
         {
-            thread.Join();
+            if (thread.IsAlive)
+            {
+                thread.Join();
+            }
         }
     }
 }
