@@ -68,8 +68,8 @@ public static class Initializers
             switch (distribution)
             {
                 case Distribution.TruncatedNormal:
-                    JaxRandom.TruncatedNormal(key, values, -2f, 2f, threefry, Numerics.SimdTiers.Default);
-                    DistributionKernels.Scale(values, MathF.Sqrt(variance) / TruncatedNormalStddev, Numerics.SimdTiers.Default);
+                    // One pass: bits, uniform, erf_inv, clip and this scale in registers (the bits of the separate steps).
+                    TruncatedNormalFill.Fill(key, values, -2f, 2f, MathF.Sqrt(variance) / TruncatedNormalStddev, threefry, Numerics.SimdTiers.Default);
                     break;
                 case Distribution.Normal:
                     JaxRandom.Normal(key, values, threefry, Numerics.SimdTiers.Default);
@@ -142,8 +142,8 @@ public static class Initializers
 
         return (key, shape, threefry) =>
         {
-            NDArray<float> result = JaxRandom.TruncatedNormal(key, shape, lower, upper, threefry);
-            DistributionKernels.Scale(result.Span, stddev, Numerics.SimdTiers.Default);
+            var result = new NDArray<float>(shape);
+            TruncatedNormalFill.Fill(key, result.Span, lower, upper, stddev, threefry, Numerics.SimdTiers.Default);
             return result;
         };
     }

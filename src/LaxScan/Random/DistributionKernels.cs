@@ -29,7 +29,7 @@ internal static class DistributionKernels
         where TOp : struct, IElementwise =>
         Elementwise.Map(op, values, values, tier);
 
-    private readonly struct Uniform(float range, float minval) : IElementwise
+    internal readonly struct Uniform(float range, float minval) : IElementwise
     {
         public float Invoke(float bits)
         {
@@ -48,7 +48,7 @@ internal static class DistributionKernels
         }
     }
 
-    private readonly struct Scaled(float scale) : IElementwise
+    internal readonly struct Scaled(float scale) : IElementwise
     {
         public float Invoke(float x) => XlaMath.Mul(x, scale);
 
@@ -58,7 +58,7 @@ internal static class DistributionKernels
             where TV : struct => XlaMath.MulFlushed<TL, TV>(x, TL.Create(scale));
     }
 
-    private readonly struct ScaledClip(float scale, float low, float high) : IElementwise
+    internal readonly struct ScaledClip(float scale, float low, float high) : IElementwise
     {
         public float Invoke(float x) => MathF.Min(MathF.Max(XlaMath.Mul(x, scale), low), high);
 

@@ -17,9 +17,6 @@ public static class JaxRandom
     // sqrt(2) rounded to float32 (0x3FB504F3), as np.array(np.sqrt(2), float32) in jax/_src/random.py.
     private const float Sqrt2 = 1.41421354f;
 
-    // rn(1 / Sqrt2) = 0x3F3504F3, the constant XLA folds 1 / sqrt2 into.
-    private const float InverseSqrt2 = 0.707106769f;
-
     private const int ChunkLength = 2048;
 
     /// <summary><c>jax.random.split(key, num)</c>.</summary>
@@ -96,26 +93,8 @@ public static class JaxRandom
         }
     }
 
-    internal static void TruncatedNormal(PrngKey key, Span<float> destination, float lower, float upper, ThreefryMode mode, SimdTier tier)
-    {
-        lower = XlaMath.FlushToZero(lower);
-        upper = XlaMath.FlushToZero(upper);
-        // JAX writes erf(lower / sqrt2) with sqrt2 a constant; XLA's algebraic simplifier turns a division by a
-        // constant into a multiplication by its rounded reciprocal, and that is what runs (it differs for +-3, -1.5).
-        float a = XlaMath.Erf(XlaMath.FlushToZero(lower * InverseSqrt2));
-        float b = XlaMath.Erf(XlaMath.FlushToZero(upper * InverseSqrt2));
-        Uniform(key, destination, a, b, mode, tier);
-
-        // The clip keeps rounding (or u == a) from landing on or outside the bounds.
-        float clipLow = XlaMath.NextAfter(lower, float.PositiveInfinity);
-        float clipHigh = XlaMath.NextAfter(upper, float.NegativeInfinity);
-        for (int start = 0; start < destination.Length; start += ChunkLength)
-        {
-            Span<float> chunk = destination.Slice(start, Math.Min(ChunkLength, destination.Length - start));
-            XlaMath.ErfInv(chunk, chunk, tier);
-            DistributionKernels.ScaleClip(chunk, Sqrt2, clipLow, clipHigh, tier);
-        }
-    }
+    internal static void TruncatedNormal(PrngKey key, Span<float> destination, float lower, float upper, ThreefryMode mode, SimdTier tier) =>
+        TruncatedNormalFill.Fill(key, destination, lower, upper, scale: null, mode, tier);
 
     private static NDArray<float> Allocate(Shape shape)
     {

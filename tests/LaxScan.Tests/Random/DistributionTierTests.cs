@@ -31,6 +31,31 @@ public class DistributionTierTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TiersAndModes))]
+    public void The_one_pass_truncated_normal_has_the_bits_of_its_steps_one_at_a_time(SimdTier tier, ThreefryMode mode)
+    {
+        // The steps as separate passes over memory, as LaxScan ran them before the fused kernel: random bits, uniform
+        // in [erf(lower/sqrt2), erf(upper/sqrt2)), erf_inv, times sqrt 2 clipped into (lower, upper), times the scale.
+        var key = new PrngKey(3, 99);
+        (float lower, float upper, float scale) = (-2f, 2f, 0.0441941738f);
+        float a = XlaMath.Erf(lower * 0.707106769f);
+        float b = XlaMath.Erf(upper * 0.707106769f);
+        foreach (int n in Enumerable.Range(0, 70).Concat([1023, 1025, 4097]))
+        {
+            float[] expected = new float[n];
+            RandomBits.Fill32(key, System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(expected.AsSpan()), mode, tier);
+            DistributionKernels.UniformFromBits(expected, b - a, a, tier);
+            XlaMath.ErfInv(expected, expected, tier);
+            DistributionKernels.ScaleClip(expected, 1.41421354f, XlaMath.NextAfter(lower, float.PositiveInfinity), XlaMath.NextAfter(upper, float.NegativeInfinity), tier);
+            DistributionKernels.Scale(expected, scale, tier);
+
+            float[] actual = new float[n];
+            TruncatedNormalFill.Fill(key, actual, lower, upper, scale, mode, tier);
+            Bits.Equal(expected, actual, $"n={n}");
+        }
+    }
+
     private delegate void Fill(Span<float> destination, SimdTier tier);
 
     private static void Compare(int n, Fill fill, SimdTier tier, string what)
