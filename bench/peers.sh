@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Times h = tanh(h @ W) (float32) for LaxScan and its peers -- numpy with OpenBLAS and with the reference BLAS,
-# ONNX Runtime (one Run per step and an unrolled graph), @jax-js/jax (wasm, jitted step) and a naive C# loop -- on
-# the same W and x, and prints one table (see bench/PEERS.md). Installs what it needs; takes a few minutes.
+# Times h = tanh(h @ W) (float32) for LaxScan and its peers -- a native C implementation of exactly LaxScan's bits
+# (bench/native, the floor), LaxScan's kernel and the path users call (LaxScanFunctions.Apply, `laxscan run`),
+# numpy with OpenBLAS and with the reference BLAS, ONNX Runtime (one Run per step and an unrolled graph),
+# @jax-js/jax (wasm, jitted step) and a naive C# loop -- on the same W and x, and prints one table and a per-step
+# cost split (see bench/PEERS.md). Installs what it needs; takes a few minutes.
 #
 #   bash bench/peers.sh [driver options, e.g. --sizes 64,256 --seconds 0.5]
 #
@@ -38,6 +40,16 @@ openblas_dir="$(dirname "$(dpkg -L libopenblas0-pthread 2>/dev/null | grep '/lib
 refblas_dir="$(dirname "$(dpkg -L libblas3 2>/dev/null | grep '/libblas\.so\.3$' | head -1)")"
 reflapack_dir="$(dirname "$(dpkg -L liblapack3 2>/dev/null | grep '/liblapack\.so\.3$' | head -1)")"
 
+# The native floor: gcc, AVX-512F. Skipped (with a note) where either is missing.
+native="$work/laxscan_native"
+if command -v gcc >/dev/null && grep -qw avx512f /proc/cpuinfo; then
+  echo "== gcc bench/native/laxscan_native.c" >&2
+  gcc -O3 -march=x86-64-v4 -o "$native" "$repo/bench/native/laxscan_native.c" -lpthread >&2 || native=""
+else
+  echo "== no gcc or no AVX-512F: the native floor is left out" >&2
+  native=""
+fi
+
 echo "== dotnet build (Release)" >&2
 dotnet build "$repo/bench/LaxScan.Peers/LaxScan.Peers.csproj" -c Release -nologo -v q >&2
 dotnet build "$repo/src/LaxScan.Cli/LaxScan.Cli.csproj" -c Release -nologo -v q >&2
@@ -47,6 +59,7 @@ args=(--work "$work")
 [ -x /usr/bin/python3 ] && args+=(--python /usr/bin/python3 --openblas-dir "$openblas_dir" --refblas-dir "$refblas_dir:$reflapack_dir")
 [ -f "$work/jaxjs/node_modules/@jax-js/jax/package.json" ] && command -v node >/dev/null && args+=(--jaxjs-dir "$work/jaxjs")
 [ -f "$cli" ] && args+=(--cli "$cli")
+[ -n "$native" ] && [ -x "$native" ] && args+=(--native "$native")
 echo "== uptime: $(uptime)" >&2
 dotnet "$repo/bench/LaxScan.Peers/bin/Release/net10.0/LaxScan.Peers.dll" "${args[@]}" "$@"
 echo "(report also written to $work/report.md)" >&2

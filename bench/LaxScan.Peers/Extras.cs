@@ -56,79 +56,36 @@ internal static class Extras
             yield return $"batch rows equal to their single-vector runs after {check} steps: {equalRows}/{BatchRows}";
         }
 
-        // Where the time goes: the GEMM without tanh, the tanh pass alone, and the prototype with tanh in registers.
+        // The dot alone, for the fraction of peak the kernel reaches without tanh.
         float[] y = new float[x.Length];
         double gemm = PerCall(() => Gemv.MultiplyBatch(x, w, y, BatchRows));
-        double tanh = PerCall(() => XlaMath.Tanh(y, y));
-        Array.Copy(x, y, x.Length);
-        double proto = PerCall(() => Proto.Batch(x, w, y, BatchRows));
-        float[] protoFinal = Program.Recur((a, b) => Proto.Batch(a, w, b, BatchRows), x, 8);
-        Array.Copy(x, y, x.Length);
-        double blocked = PerCall(() => Proto.BatchBlocked(x, w, y, BatchRows));
-        float[] blockedFinal = Program.Recur((a, b) => Proto.BatchBlocked(a, w, b, BatchRows), x, 8);
-        using var opCheck = new GemvOperator(wArray, 1);
-        float[] laxFinal = Program.Recur((a, b) => opCheck.MultiplyTanh(a, b, BatchRows), x, 8);
-        yield return $"breakdown (1 thread): Gemv.MultiplyBatch (no tanh) {gemm:F1} us ({100 * fmas / (gemm * 1e-6) / peak:F1}% [{50 * fmas / (gemm * 1e-6) / peak:F1}%] of peak) + XlaMath.Tanh over {BatchRows * BatchHidden} values {tanh:F1} us";
-        yield return $"prototype (bench/LaxScan.Peers/Proto.cs: same tile, XLA tanh vectorised in registers): {proto:F1} us/step = {100 * fmas / (proto * 1e-6) / peak:F1}% [{50 * fmas / (proto * 1e-6) / peak:F1}%] of peak; bits equal to LaxScan after 8 steps: {protoFinal.AsSpan().SequenceEqual(laxFinal)}";
-        yield return $"prototype, cache-blocked (Proto.BatchBlocked: W tiles of 128 x 48 kept in L1 across all 64 rows, tanh in registers): {blocked:F1} us/step = {100 * fmas / (blocked * 1e-6) / peak:F1}% [{50 * fmas / (blocked * 1e-6) / peak:F1}%] of peak; bits equal to LaxScan after 8 steps: {blockedFinal.AsSpan().SequenceEqual(laxFinal)}";
+        yield return $"Gemv.MultiplyBatch (no tanh, row-major W, 1 thread): {gemm:F1} us = {100 * fmas / (gemm * 1e-6) / peak:F1}% [{50 * fmas / (gemm * 1e-6) / peak:F1}%] of peak";
         yield return string.Empty;
     }
 
-    public static IEnumerable<string> Breakdown(double ghz)
-    {
-        yield return "## Where a single-vector step goes (1 thread, us per call, best of several blocks)";
-        yield return "|     H | MultiplyTanh | Multiply (dot only) | XlaMath.Tanh(H) | prototype fused | proto bits = LaxScan | dot FMA/cycle |";
-        yield return "|------:|-------------:|--------------------:|----------------:|----------------:|----------------------|--------------:|";
-        foreach (int hidden in new[] { 64, 256, 1024 })
-        {
-            float[] w = Inputs.Weights(hidden);
-            float[] x = Inputs.Vector(hidden, 0);
-            using var op = new GemvOperator(new NDArray<float>(new Shape(hidden, hidden), w), 1);
-            float[] y = new float[hidden];
-            double full = PerCall(() => op.MultiplyTanh(x, y));
-            double dot = PerCall(() => op.Multiply(x, y));
-            double tanh = PerCall(() => XlaMath.Tanh(y, y));
-            double proto = PerCall(() => Proto.Step(x, w, y));
-            const int check = 1000;
-            bool same = Program.Recur((a, b) => Proto.Step(a, w, b), x, check).AsSpan().SequenceEqual(Program.Recur(op.MultiplyTanh, x, check));
-            double fmaPerCycle = (double)hidden * hidden / (dot * 1e-6) / (ghz * 1e9);
-            yield return $"| {hidden,5} | {full,12:F3} | {dot,19:F3} | {tanh,15:F3} | {proto,15:F3} | {(same ? "yes (1000 steps)" : "NO"),-20} | {fmaPerCycle,13:F1} |";
-        }
+    /// <summary>The per-step cost split (bench/LaxScan.Bench/Split/StepSplit.cs, also `dotnet run ... -- split`).</summary>
+    public static IEnumerable<string> Split(int[] sizes) => LaxScan.Bench.Split.StepSplit.Lines(sizes, rounds: 9, blockMs: 20);
 
-        yield return string.Empty;
-    }
-
-    /// <summary>H = 4096: LaxScan against W streamed in memory order (Proto.StepRowStream), 1 and 2 threads.</summary>
-    public static IEnumerable<string> Large(int hidden, double bw1, double bw2)
+    /// <summary>lecun_normal of 4096 x 4096 on the calling thread, both threefry layouts, best of five.</summary>
+    public static IEnumerable<string> WeightGeneration(double ghz)
     {
-        float[] w = Inputs.Weights(hidden);
-        float[] x = Inputs.Vector(hidden, 0);
-        var wArray = new NDArray<float>(new Shape(hidden, hidden), w);
-        float[] y = new float[hidden];
-        double bytes = 4.0 * hidden * hidden;
-        yield return $"## H={hidden}: where the time goes (us per call; streaming W once takes {bytes / bw1 / 1e3:F0} us at the 1-thread and {bytes / bw2 / 1e3:F0} us at the 2-thread bandwidth)";
-        foreach (int threads in new[] { 1, 2 })
+        yield return "## W generation: lecun_normal()(key, (4096, 4096)) on one thread (one-pass truncated normal), best of 5";
+        var shape = new Shape(4096, 4096);
+        foreach (LaxScan.Random.ThreefryMode mode in new[] { LaxScan.Random.ThreefryMode.Partitionable, LaxScan.Random.ThreefryMode.Original })
         {
-            using var op = new GemvOperator(wArray, threads);
-            double full = PerCall(() => op.MultiplyTanh(x, y));
-            double dot = PerCall(() => op.Multiply(x, y));
-            double stream;
-            if (threads == 1)
+            LaxScan.Nn.Initializer init = LaxScan.Nn.Initializers.LecunNormal();
+            double best = double.MaxValue;
+            for (int r = 0; r < 5; r++)
             {
-                stream = PerCall(() => Proto.StepRowStream(x, w, y, 0, hidden));
-            }
-            else
-            {
-                int half = hidden / 2;
-                stream = PerCall(() => Parallel.Invoke(() => Proto.StepRowStream(x, w, y, 0, half), () => Proto.StepRowStream(x, w, y, half, hidden)));
+                long t0 = Stopwatch.GetTimestamp();
+                init(LaxScan.Random.PrngKey.FromSeed(0), shape, mode);
+                best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
             }
 
-            yield return $"{threads} thread(s): LaxScan MultiplyTanh {full:F0} us ({full / (bytes / (threads == 1 ? bw1 : bw2) / 1e3):F2}x the stream time), dot only {dot:F0} us; W read in memory order, tanh fused (prototype) {stream:F0} us";
+            double perValue = best / shape.Size * 1e9;
+            yield return $"{mode}: {perValue:F2} ns/value = {1e3 / perValue:F0} M values/s ({perValue * ghz:F1} cycles/value at {ghz:F2} GHz), including the 64 MiB allocation";
         }
 
-        using var check = new GemvOperator(wArray, 1);
-        bool same = Program.Recur((a, b) => Proto.StepRowStream(a, w, b, 0, hidden), x, 20).AsSpan().SequenceEqual(Program.Recur(check.MultiplyTanh, x, 20));
-        yield return $"row-stream prototype bits equal to LaxScan after 20 steps: {same}";
         yield return string.Empty;
     }
 

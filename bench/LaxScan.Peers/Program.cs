@@ -1,4 +1,7 @@
+using LaxScan.Io;
 using LaxScan.Kernels;
+using LaxScan.Linen;
+using LaxScan.Models;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -23,13 +26,6 @@ internal static class Program
     private static int Main(string[] args)
     {
         var o = Options.Parse(args);
-        if (o.VerifyTanh)
-        {
-            long bad = Proto.VerifyTanh();
-            Console.WriteLine($"vectorised tanh vs XlaMath.Tanh over all 2^32 inputs: {bad} mismatches");
-            return bad == 0 ? 0 : 1;
-        }
-
         Directory.CreateDirectory(o.Work);
         if (o.MachineOnly)
         {
@@ -97,12 +93,18 @@ internal static class Program
                 var row = new Row(hidden, peer, threads, t.Steps, t.Micros, t.Note);
                 if (t.Final is not null)
                 {
-                    row.UlpT = Ulp.Max(t.Final, LaxState(t.Steps));
-                    row.Ulp1 = t.First is null ? null : Ulp.Max(t.First, LaxState(1));
+                    row.UlpT = Ulp.Max(t.Final, LaxState(t.Steps + t.Offset));
+                    row.Ulp1 = t.First is null ? null : Ulp.Max(t.First, LaxState(1 + t.Offset));
                 }
 
                 rows.Add(row);
                 Console.Error.WriteLine(row.Format(rows));
+            }
+
+            if (o.Native is not null)
+            {
+                Add("native C, LaxScan's bits (bench/native)", "1", External.Native(o, hidden, 1, LaxState));
+                Add("native C, LaxScan's bits (bench/native)", "2", External.Native(o, hidden, 2, LaxState));
             }
 
             Add("LaxScan GemvOperator", "1", Timed.Run(o.Seconds, 1, steps => Recur(op1.MultiplyTanh, x, steps)));
@@ -114,6 +116,18 @@ internal static class Program
                     using var forced = new GemvOperator(wArray, 2);
                     Add("LaxScan GemvOperator, threads: 2 (forced)", forced.Threads.ToString(Inv), Timed.Run(o.Seconds, 1, steps => Recur(forced.MultiplyTanh, x, steps)));
                 }
+            }
+
+            // The path users call: LaxScanFunctions.Apply (what LaxScanInModule runs after init) and `laxscan run
+            // --params`, on the same W and x. Their state after T steps is GemvOperator's after T + 1 (tanh(x @ W) first).
+            var variables = Variables.Empty.With("params", Variables.Empty.With("W", wArray));
+            var xArray = new NDArray<float>(new Shape(hidden), x);
+            Timed product = Timed.Difference(o.Seconds, steps => LaxScanFunctions.Apply(variables, xArray, hidden, steps).Data);
+            int autoThreads = GemvOperator.PickThreads(0, hidden, hidden, (hidden + GemvPanels.Width - 1) / GemvPanels.Width, 1);
+            Add("LaxScan LaxScanFunctions.Apply (product path)", autoThreads.ToString(Inv), product.ShiftedBy(1));
+            if (o.Cli is not null)
+            {
+                Add("laxscan run --params (product path, CLI)", autoThreads.ToString(Inv), External.Cli(o, hidden, variables, xArray, product.Micros).ShiftedBy(1));
             }
 
             Add("scalar reference (Gemv.Reference + XlaMath.Tanh)", "1", Timed.Run(o.Seconds / 2, 1, steps => Recur((a, b) =>
@@ -161,17 +175,14 @@ internal static class Program
             Say(line);
         }
 
-        foreach (string line in Extras.Breakdown(ghz))
+        foreach (string line in Extras.Split(o.Sizes))
         {
             Say(line);
         }
 
-        foreach (int hidden in o.Sizes.Where(h => h >= 4096))
+        foreach (string line in Extras.WeightGeneration(ghz))
         {
-            foreach (string line in Extras.Large(hidden, bw1, bw2))
-            {
-                Say(line);
-            }
+            Say(line);
         }
 
         foreach (int hidden in o.Sizes.Where(h => h >= 1024))
@@ -181,6 +192,12 @@ internal static class Program
             {
                 double bytes = 4.0 * hidden * hidden;
                 double bw = best.Threads == "1" ? bw1 : bw2;
+                Row? native = rows.Where(r => r.Hidden == hidden && r.Peer.StartsWith("native", StringComparison.Ordinal) && !double.IsNaN(r.Micros)).MinBy(r => r.Micros);
+                if (native is not null)
+                {
+                    Say($"H={hidden}: native C best {native.Micros:F1} us ({native.Threads} thread(s)) = {native.Micros / (bytes / (native.Threads == "1" ? bw1 : bw2) / 1e3):F2}x the time to stream W once");
+                }
+
                 Say($"H={hidden}: W is {bytes / (1 << 20):F0} MiB; streaming it once at {bw:F1} GB/s takes {bytes / bw / 1e3:F1} us; LaxScan best {best.Micros:F1} us ({best.Threads} thread(s)) = {best.Micros / (bytes / bw / 1e3):F2}x that{(bytes <= 32 << 20 ? " (W fits in the L3 here, so this is not a DRAM-bound size)" : string.Empty)}");
             }
         }
@@ -234,7 +251,7 @@ internal sealed class Options
 
     public string? Cli { get; private set; }
 
-    public bool VerifyTanh { get; private set; }
+    public string? Native { get; private set; }
 
     public bool MachineOnly { get; private set; }
 
@@ -256,7 +273,7 @@ internal sealed class Options
                 case "--refblas-dir": o.RefBlasDir = v; i++; break;
                 case "--jaxjs-dir": o.JaxJsDir = v; i++; break;
                 case "--cli": o.Cli = v; i++; break;
-                case "--verify-tanh": o.VerifyTanh = true; break;
+                case "--native": o.Native = v; i++; break;
                 case "--machine": o.MachineOnly = true; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
@@ -285,8 +302,8 @@ internal sealed class Row(int hidden, string peer, string threads, int steps, do
     public long? Ulp1 { get; set; }
 
     public static string Header() =>
-        "|     H | peer                                             | thr  |        T |    us/step | ratio | bits  |      ulp T |  ulp 1 |\n" +
-        "|------:|--------------------------------------------------|------|---------:|-----------:|------:|-------|-----------:|-------:|";
+        "|     H | peer                                             | thr  |        T |    us/step | ratio | native | x nat | bits  |      ulp T |  ulp 1 |\n" +
+        "|------:|--------------------------------------------------|------|---------:|-----------:|------:|-------:|------:|-------|-----------:|-------:|";
 
     public string Format(List<Row> all)
     {
@@ -296,13 +313,19 @@ internal sealed class Row(int hidden, string peer, string threads, int steps, do
         }
 
         int budget = Threads == "1" ? 1 : int.MaxValue;
-        Row? lax = all.Where(r => r.Hidden == Hidden && r.Peer.StartsWith("LaxScan", StringComparison.Ordinal) && !double.IsNaN(r.Micros)
+        Row? lax = all.Where(r => r.Hidden == Hidden && r.Peer.StartsWith("LaxScan GemvOperator", StringComparison.Ordinal) && !double.IsNaN(r.Micros)
                 && (r.Threads == "1" ? 1 : 2) <= budget).MinBy(r => r.Micros);
         string ratio = lax is null ? "-" : (Micros / lax.Micros).ToString("F2", CultureInfo.InvariantCulture);
+
+        // The native floor at this row's thread count: one thread for a one-thread row, the best native otherwise.
+        Row? native = all.Where(r => r.Hidden == Hidden && r.Peer.StartsWith("native", StringComparison.Ordinal) && !double.IsNaN(r.Micros)
+                && (Threads != "1" || r.Threads == "1")).MinBy(r => r.Micros);
+        string nativeUs = native is null ? "-" : native.Micros.ToString("F2", CultureInfo.InvariantCulture);
+        string xNative = native is null ? "-" : (Micros / native.Micros).ToString("F2", CultureInfo.InvariantCulture);
         string bits = UlpT is null ? "-" : UlpT == 0 ? "equal" : "no";
         string ulpT = UlpT is null ? "-" : UlpT < 0 ? "NaN" : UlpT.Value.ToString(CultureInfo.InvariantCulture);
         string ulp1 = Ulp1 is null ? "-" : Ulp1 < 0 ? "NaN" : Ulp1.Value.ToString(CultureInfo.InvariantCulture);
-        string line = $"| {Hidden,5} | {Peer,-48} | {Threads,-4} | {Steps,8} | {Micros,10:F2} | {ratio,5} | {bits,-5} | {ulpT,10} | {ulp1,6} |";
+        string line = $"| {Hidden,5} | {Peer,-48} | {Threads,-4} | {Steps,8} | {Micros,10:F2} | {ratio,5} | {nativeUs,6} | {xNative,5} | {bits,-5} | {ulpT,10} | {ulp1,6} |";
         return Note is null ? line : $"{line} {Note}";
     }
 }
@@ -319,6 +342,44 @@ internal sealed class Timed
     public float[]? First { get; init; }
 
     public string? Note { get; init; }
+
+    /// <summary>How many more GEMV steps than <see cref="Steps"/> the final state holds (1 for the module: tanh(x @ W) first).</summary>
+    public int Offset { get; init; }
+
+    public Timed ShiftedBy(int offset) =>
+        new() { Steps = Steps, Micros = Micros, Final = Final, First = First, Note = Note, Offset = offset, Retry = Retry is null ? null : () => Retry().ShiftedBy(offset) };
+
+    /// <summary>
+    /// Per step as the difference of a run of T steps and one of T / 8 (so a run's fixed cost, such as W's panel
+    /// copy, cancels); T is picked so the long run takes about <paramref name="seconds"/>.
+    /// </summary>
+    public static Timed Difference(double seconds, Func<int, float[]> run) => Again(() =>
+    {
+        run(8);
+        int steps = 8;
+        double dt;
+        while (true)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            run(steps);
+            dt = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            if (dt >= 0.1 * seconds || steps > (1 << 28))
+            {
+                break;
+            }
+
+            steps *= 4;
+        }
+
+        steps = (int)Math.Max(8, Math.Round(seconds * steps / dt));
+        long a = Stopwatch.GetTimestamp();
+        float[] final = run(steps);
+        double longRun = Stopwatch.GetElapsedTime(a).TotalSeconds;
+        long b = Stopwatch.GetTimestamp();
+        run(steps / 8);
+        double shortRun = Stopwatch.GetElapsedTime(b).TotalSeconds;
+        return new Timed { Steps = steps, Micros = (longRun - shortRun) / (steps - (steps / 8)) * 1e6, Final = final };
+    });
 
     /// <summary>Runs the same measurement again (for best-of-N).</summary>
     public Func<Timed>? Retry { get; set; }
@@ -523,7 +584,67 @@ internal static class External
     public static Timed JaxJs(Options o, int hidden) => Timed.Again(() =>
         Start(o, hidden, "jaxjs", "node", Path.Combine(o.JaxJsDir!, "jaxjs_peer.mjs"), new Dictionary<string, string>(), out _));
 
-    private static Timed Start(Options o, int hidden, string label, string exe, string script, Dictionary<string, string> env, out JsonElement? json)
+    /// <summary>The native C floor (bench/native/laxscan_native.c); its note says whether its state after 1000 steps is GemvOperator's.</summary>
+    public static Timed Native(Options o, int hidden, int threads, Func<int, float[]> laxState) => Timed.Again(() =>
+    {
+        string label = $"native{threads}";
+        Timed t = Start(o, hidden, label, o.Native!, null, new Dictionary<string, string>(), out _, threads.ToString(CultureInfo.InvariantCulture));
+        if (double.IsNaN(t.Micros))
+        {
+            return t;
+        }
+
+        float[] at1000 = Inputs.Read(Path.Combine(o.Work, $"out_{label}_{hidden}_1000.bin"));
+        bool equal = at1000.AsSpan().SequenceEqual(laxState(1000));
+        return new Timed { Steps = t.Steps, Micros = t.Micros, Final = t.Final, First = t.First, Note = equal ? "(1000 steps: bit-equal to GemvOperator)" : "(1000 steps: DIFFERS from GemvOperator)" };
+    });
+
+    /// <summary>
+    /// `laxscan run --params W.msgpack --x-file x.npy --out y.npy` of T and T / 8 steps: per step from the difference of
+    /// the two wall times (start-up, JIT and reading the files cancel); T sized from the library's per-step time.
+    /// </summary>
+    public static Timed Cli(Options o, int hidden, Variables variables, NDArray<float> x, double libraryMicros)
+    {
+        string paramsPath = Path.Combine(o.Work, $"params{hidden}.msgpack");
+        string xPath = Path.Combine(o.Work, $"x{hidden}.npy");
+        string outPath = Path.Combine(o.Work, $"out_cli_{hidden}.npy");
+        FlaxSerialization.WriteFile(paramsPath, variables);
+        NpyWriter.Write(xPath, x);
+        long steps = Math.Max(8, (long)(o.Seconds * 1e6 / Math.Max(libraryMicros, 0.01)));
+        return Timed.Again(() =>
+        {
+            (int code, string error, double longRun) = RunCli(o.Cli!, hidden, steps, paramsPath, xPath, outPath);
+            if (code != 0)
+            {
+                return new Timed { Note = error };
+            }
+
+            float[] final = NpyReader.ReadFloat32(outPath).Data;
+            (code, error, double shortRun) = RunCli(o.Cli!, hidden, steps / 8, paramsPath, xPath, outPath);
+            return code != 0
+                ? new Timed { Note = error }
+                : new Timed { Steps = (int)steps, Micros = (longRun - shortRun) / (steps - (steps / 8)) * 1e6, Final = final };
+        });
+    }
+
+    private static (int Code, string Error, double Seconds) RunCli(string dll, int hidden, long steps, string paramsPath, string xPath, string outPath)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { dll, "run", "--hidden", hidden.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture), "--params", paramsPath, "--x-file", xPath, "--out", outPath, "--no-progress" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        long t0 = Stopwatch.GetTimestamp();
+        using Process p = Process.Start(psi)!;
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        return (p.ExitCode, err.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty, seconds);
+    }
+
+    private static Timed Start(Options o, int hidden, string label, string exe, string? script, Dictionary<string, string> env, out JsonElement? json, params string[] extra)
     {
         json = null;
         var psi = new ProcessStartInfo(exe)
@@ -532,11 +653,19 @@ internal static class External
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(script);
+        if (script is not null)
+        {
+            psi.ArgumentList.Add(script);
+        }
+
         psi.ArgumentList.Add(hidden.ToString(CultureInfo.InvariantCulture));
         psi.ArgumentList.Add(o.Work);
         psi.ArgumentList.Add(o.Seconds.ToString(CultureInfo.InvariantCulture));
         psi.ArgumentList.Add(label);
+        foreach (string e in extra)
+        {
+            psi.ArgumentList.Add(e);
+        }
         foreach ((string k, string v) in env)
         {
             psi.Environment[k] = v;

@@ -40,21 +40,32 @@ internal static class StepSplit
             }
         }
 
-        Console.WriteLine($"# per-step cost split, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} CPUs, load {Load()}");
-        Console.WriteLine($"(us per step, best of {rounds} blocks of about {blockMs} ms, variants round-robin; 2-thread rows only with 2+ CPUs)");
-        Console.WriteLine("|     H | dot (1 thr) | + tanh fused | = kernel step | 2 threads | hand-off | module step (auto) | auto thr | plumbing | module / kernel |");
-        Console.WriteLine("|------:|------------:|-------------:|--------------:|----------:|---------:|-------------------:|---------:|---------:|----------------:|");
-        foreach (int h in sizes)
+        foreach (string line in Lines(sizes, rounds, blockMs))
         {
-            Console.WriteLine(Measure(h, rounds, blockMs));
+            Console.WriteLine(line);
         }
 
-        Console.WriteLine($"load after: {Load()}");
-        Console.WriteLine("dot = GemvOperator.Multiply<Identity> on one thread; kernel step = MultiplyTanh (tanh in registers) on one thread;");
-        Console.WriteLine("hand-off = 2-thread step minus the 1-thread step times the largest share's fraction of the panels;");
-        Console.WriteLine("module step = LaxScanFunctions.Apply per step ((best time of S steps - best time of S/4 steps) / (3S/4), threads: auto);");
-        Console.WriteLine("plumbing = module step minus the kernel step at the thread count auto picks (Lax.Scan, cancellation check, observer test).");
         return 0;
+    }
+
+    /// <summary>The split as report lines (also printed by bench/peers.sh).</summary>
+    public static IEnumerable<string> Lines(int[] sizes, int rounds, double blockMs)
+    {
+        yield return $"## Per-step cost split, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} CPUs, load {Load()}";
+        yield return $"(us per step, best of {rounds} blocks of about {blockMs} ms, variants round-robin; 2-thread rows only with 2+ CPUs)";
+        yield return "|     H | dot (1 thr) | + tanh fused | = kernel step | 2 threads | hand-off | module step (auto) | auto thr | plumbing | module / kernel |";
+        yield return "|------:|------------:|-------------:|--------------:|----------:|---------:|-------------------:|---------:|---------:|----------------:|";
+        foreach (int h in sizes)
+        {
+            yield return Measure(h, rounds, blockMs);
+        }
+
+        yield return $"load after: {Load()}";
+        yield return "dot = GemvOperator.Multiply<Identity> on one thread; kernel step = MultiplyTanh (tanh in registers) on one thread;";
+        yield return "hand-off = 2-thread step minus the 1-thread step times the largest share's fraction of the panels;";
+        yield return "module step = LaxScanFunctions.Apply per step ((best time of S steps - best time of S/4 steps) / (3S/4), threads: auto);";
+        yield return "plumbing = module step minus the kernel step at the thread count auto picks (Lax.Scan, cancellation check, observer test).";
+        yield return string.Empty;
     }
 
     private static string Measure(int h, int rounds, double blockMs)
