@@ -15,7 +15,7 @@ internal sealed class RunExtras
         Threads = CliOptions.Create<int>(
             "--threads",
             "N",
-            "Threads per step: 0 picks by size (one thread below H = 512), 1 runs on one thread, N splits each step N ways. The result is the same bits for every N. [default: 0]",
+            "Threads per step: 0 picks by size (one thread below H = 256), 1 runs on one thread, N splits each step N ways; at most one per processor. The result is the same bits for every N. [default: 0]",
             CliValues.TryParseInt32);
         Trace = CliOptions.FilePath(
             "--trace",

@@ -18,19 +18,26 @@ public sealed class DeterminismCommands : IDisposable
         NpyWriter.Write(tiny, new NDArray<float>(new Shape(2, 9), [.. Enumerable.Range(0, 18).Select(i => (i - 9) * 3e-39f)]));
 
         var commands = new List<string[]>();
-        foreach ((int hidden, int steps) in new[] { (1, 3), (7, 5), (8, 10), (9, 10), (64, 20), (300, 5), (600, 3) })
+        foreach ((int hidden, int steps) in new[] { (1, 3), (7, 5), (8, 10), (9, 10), (64, 20), (130, 4), (300, 5), (600, 3) })
         {
             string x = string.Join(',', Enumerable.Range(0, hidden).Select(i => (0.9f * MathF.Cos(i * 1.3f)).ToString("R", CultureInfo.InvariantCulture)));
             string[] run = ["run", "--hidden", $"{hidden}", "--steps", $"{steps}", "--x", x, "--seed", $"{hidden}"];
             commands.Add(run);
-            if (hidden >= 300)
+            if (hidden >= 130)
             {
-                // Only from H = 129 on can a step be split (outputs go to threads in blocks of 128), and from H = 512 it is by default.
+                // Only from H = 129 on can a step be split (threads own panels of 128 outputs), and from H = 256 it is by default.
                 commands.Add([.. run, "--threads", "1"]);
                 commands.Add([.. run, "--threads", "2", "--threefry", "original"]);
             }
         }
 
+        // A batch whose rows split between threads (one 128-column panel, fewer than the threads) and one that splits by panels.
+        string batch = _directory["batch.npy"];
+        NpyWriter.Write(batch, new NDArray<float>(new Shape(13, 100), [.. Enumerable.Range(0, 1300).Select(i => MathF.Sin(i * 0.7f))]));
+        commands.Add(["run", "--hidden", "100", "--steps", "3", "--x-file", batch, "--seed", "5", "--threads", "2"]);
+        string wide = _directory["wide.npy"];
+        NpyWriter.Write(wide, new NDArray<float>(new Shape(7, 300), [.. Enumerable.Range(0, 2100).Select(i => MathF.Cos(i * 0.3f))]));
+        commands.Add(["run", "--hidden", "300", "--steps", "3", "--x-file", wide, "--seed", "6"]);
         commands.Add(["run", "--hidden", "9", "--steps", "4", "--x-file", tiny, "--seed", "3"]);
         commands.Add(["run", "--hidden", "9", "--steps", "4", "--x-file", tiny, "--seed", "3", "--threefry", "original", "--threads", "1"]);
         commands.Add(["params", "--hidden", "9", "--seed", "1"]);

@@ -233,6 +233,58 @@ public class LaxScanModuleTests
     }
 }
 
+/// <summary>One module, many callers: per-call options, one thread team per run, cancellation inside a batch step.</summary>
+public class LaxScanModuleCallTests
+{
+    [Fact]
+    public async Task One_module_serves_callers_on_several_threads_each_with_its_own_options()
+    {
+        // Before, threads, cancellation and the observer were properties of the module: one instance could not run
+        // for two callers with different options. Now they are per call.
+        const int hidden = 300;
+        var module = new LaxScanModule(hidden, 6);
+        Variables variables = LaxScanFunctions.Params(PrngKey.FromSeed(4), hidden);
+        float[][] inputs = [.. Enumerable.Range(0, 4).Select(c => Enumerable.Range(0, hidden).Select(i => MathF.Sin((i * 0.1f) + c)).ToArray())];
+        float[][] expected = [.. inputs.Select(x => module.Apply(variables, new NDArray<float>(new Shape(hidden), x), new LaxScanRunOptions { Threads = 1 }).Data)];
+        var results = new float[4][];
+        var steps = new List<long>[4];
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(c => Task.Run(() =>
+        {
+            var seen = new List<long>();
+            for (int repeat = 0; repeat < 20; repeat++)
+            {
+                seen.Clear();
+                var run = new LaxScanRunOptions { Threads = c % 2 == 0 ? 1 : 2, OnStep = (step, _) => seen.Add(step) };
+                results[c] = module.Apply(variables, new NDArray<float>(new Shape(hidden), inputs[c]), run).Data;
+                Bits.Equal(expected[c], results[c], $"caller {c} repeat {repeat}");
+            }
+
+            steps[c] = [.. seen];
+        }))).WaitAsync(TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
+        Assert.All(steps, s => Assert.Equal([0L, 1, 2, 3, 4, 5, 6], s));
+    }
+
+    [Fact]
+    public void LaxScanInModule_starts_one_thread_team_for_init_and_apply()
+    {
+        Assert.SkipUnless(Environment.ProcessorCount > 1, "a team needs two CPUs");
+        int before = LaxScan.Threading.StepTeam.CreatedOnThisThread;
+        float[] x = [.. Enumerable.Range(0, 600).Select(i => MathF.Cos(i))];
+        LaxScanInModule(1, x, 600, 3, new LaxScanOptions { Threads = 2 });
+        Assert.Equal(1, LaxScan.Threading.StepTeam.CreatedOnThisThread - before);
+    }
+
+    [Fact]
+    public void A_cancelled_token_stops_a_batch_even_with_no_scan_step()
+    {
+        // Before, the token was looked at only between scan steps: T = 0 over a large batch ran to its end.
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var x = new NDArray<float>(new Shape(1000, 4));
+        Assert.Throws<OperationCanceledException>(() => LaxScanInModule(PrngKey.FromSeed(0), x, 4, 0, new LaxScanOptions { CancellationToken = cts.Token }));
+    }
+}
+
 /// <summary>The seed's three system behaviours, each shown with a module of its own.</summary>
 public class SeedBehaviourTests
 {
