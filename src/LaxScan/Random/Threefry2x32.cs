@@ -141,6 +141,7 @@ public static class Threefry2x32
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int HashIota64<TLanes, TV>(PrngKey key, ulong start, Span<uint> y0, Span<uint> y1)
         where TLanes : IUInt32Lanes<TV>
         where TV : struct
@@ -188,6 +189,7 @@ public static class Threefry2x32
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Hash<TLanes, TV>(PrngKey key, ReadOnlySpan<uint> x0, ReadOnlySpan<uint> x1, Span<uint> y0, Span<uint> y1)
         where TLanes : IUInt32Lanes<TV>
         where TV : struct
