@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LaxScan;
 using LaxScan.Io;
 using LaxScan.Linen;
@@ -17,6 +18,9 @@ using var npy = new MemoryStream();
 NpyWriter.Write(npy, h);
 npy.Position = 0;
 Print("npy", NpyReader.ReadFloat32(npy));
+
+// The zero-copy view to System.Numerics.Tensors and back.
+Print("tensor", NDArray<float>.FromTensorSpan(h.AsReadOnlyTensorSpan()));
 
 Print("normal", JaxRandom.Normal(PrngKey.FromSeed(42), new Shape(3)));
 

@@ -124,6 +124,7 @@ public class PackageTests(PackedPackages packed) : IClassFixture<PackedPackages>
         Assert.Equal(Hex(run), lines["run"]);
         Assert.Equal(Hex(run), lines["apply"]);
         Assert.Equal(Hex(run), lines["npy"]);
+        Assert.Equal(Hex(run), lines["tensor"]);
         Assert.Equal(Hex(JaxRandom.Normal(PrngKey.FromSeed(42), new Shape(3))), lines["normal"]);
         Assert.Equal("ScopeParamShapeError", lines["error"]);
     }
