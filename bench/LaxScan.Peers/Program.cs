@@ -122,7 +122,7 @@ internal static class Program
             // --params`, on the same W and x. Their state after T steps is GemvOperator's after T + 1 (tanh(x @ W) first).
             var variables = Variables.Empty.With("params", Variables.Empty.With("W", wArray));
             var xArray = new NDArray<float>(new Shape(hidden), x);
-            Timed product = Timed.Difference(o.Seconds, steps => LaxScanFunctions.Apply(variables, xArray, hidden, steps).Data);
+            Timed product = Timed.Blocks(o.Seconds, (steps, observe) => LaxScanFunctions.Apply(variables, xArray, hidden, steps, new LaxScanOptions { OnStep = observe }).Data);
             int autoThreads = GemvOperator.PickThreads(0, hidden, hidden, (hidden + GemvPanels.Width - 1) / GemvPanels.Width, 1);
             Add("LaxScan LaxScanFunctions.Apply (product path)", autoThreads.ToString(Inv), product.ShiftedBy(1));
             if (o.Cli is not null)
@@ -350,35 +350,39 @@ internal sealed class Timed
         new() { Steps = Steps, Micros = Micros, Final = Final, First = First, Note = Note, Offset = offset, Retry = Retry is null ? null : () => Retry().ShiftedBy(offset) };
 
     /// <summary>
-    /// Per step as the difference of a run of T steps and one of T / 8 (so a run's fixed cost, such as W's panel
-    /// copy, cancels); T is picked so the long run takes about <paramref name="seconds"/>.
+    /// Per step as the best of 16 blocks of 2^k steps inside one run of about <paramref name="seconds"/>, timed by a
+    /// step observer every 2^k steps (its call is part of the figure): a run's fixed cost and a noisy stretch both
+    /// fall outside the best block.
     /// </summary>
-    public static Timed Difference(double seconds, Func<int, float[]> run) => Again(() =>
+    public static Timed Blocks(double seconds, Func<int, StepObserver, float[]> run) => Again(() =>
     {
-        run(8);
-        int steps = 8;
-        double dt;
-        while (true)
+        long last = 0;
+        long mask = 0;
+        double best = double.MaxValue;
+        StepObserver observe = (step, _) =>
         {
-            long t0 = Stopwatch.GetTimestamp();
-            run(steps);
-            dt = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            if (dt >= 0.1 * seconds || steps > (1 << 28))
+            if ((step & mask) == 0)
             {
-                break;
+                long now = Stopwatch.GetTimestamp();
+                if (last != 0)
+                {
+                    best = Math.Min(best, (double)(now - last) / Stopwatch.Frequency / (mask + 1));
+                }
+
+                last = now;
             }
-
-            steps *= 4;
-        }
-
-        steps = (int)Math.Max(8, Math.Round(seconds * steps / dt));
-        long a = Stopwatch.GetTimestamp();
-        float[] final = run(steps);
-        double longRun = Stopwatch.GetElapsedTime(a).TotalSeconds;
-        long b = Stopwatch.GetTimestamp();
-        run(steps / 8);
-        double shortRun = Stopwatch.GetElapsedTime(b).TotalSeconds;
-        return new Timed { Steps = steps, Micros = (longRun - shortRun) / (steps - (steps / 8)) * 1e6, Final = final };
+        };
+        mask = 1023;
+        long t0 = Stopwatch.GetTimestamp();
+        run(1024 * 4, observe);
+        double perStep = Stopwatch.GetElapsedTime(t0).TotalSeconds / 4096;
+        int shift = Math.Clamp((int)Math.Log2(seconds / 16 / perStep), 2, 24);
+        mask = (1L << shift) - 1;
+        int steps = (int)Math.Min(int.MaxValue - 1, (mask + 1) * 17);
+        last = 0;
+        best = double.MaxValue;
+        float[] final = run(steps, observe);
+        return new Timed { Steps = steps, Micros = best * 1e6, Final = final };
     });
 
     /// <summary>Runs the same measurement again (for best-of-N).</summary>
