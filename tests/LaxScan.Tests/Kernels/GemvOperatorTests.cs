@@ -59,6 +59,88 @@ public class GemvOperatorTests
         }
     }
 
+    public static TheoryData<SimdTier, int> TiersAndThreads()
+    {
+        var data = new TheoryData<SimdTier, int>();
+        foreach (SimdTier tier in new[] { SimdTier.Scalar, SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512 })
+        {
+            data.Add(tier, 1);
+            data.Add(tier, 2);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TiersAndThreads))]
+    public void Panels_at_every_tier_give_the_reference_bits_for_every_epilogue(SimdTier tier, int threads)
+    {
+        var rng = new System.Random(45);
+        foreach ((int k, int n) in new[] { (33, 37), (70, 300) })
+        {
+            var w = new NDArray<float>(new Shape(k, n), Values(rng, k * n, 0.2));
+            using var op = new GemvOperator(w, threads, tier);
+            foreach (int rows in new[] { 1, 7 })
+            {
+                float[] x = Values(rng, rows * k);
+                float[] b = Values(rng, rows * n);
+                Check<GemvEpilogues.Tanh>(op, x, w.Data, null, rows, k, n, $"tier={tier}");
+                Check<GemvEpilogues.Addend>(op, x, w.Data, b, rows, k, n, $"tier={tier}");
+                Check<GemvEpilogues.AddAfterTanh>(op, x, w.Data, b, rows, k, n, $"tier={tier}");
+            }
+        }
+    }
+
+    private static void Check<TE>(GemvOperator op, float[] x, float[] w, float[]? b, int rows, int k, int n, string what)
+        where TE : struct, IGemvEpilogue
+    {
+        float[] y = new float[rows * n];
+        Array.Fill(y, float.NaN);
+        op.Multiply<TE>(x, y, b, rows);
+        for (int r = 0; r < rows; r++)
+        {
+            float[] expected = new float[n];
+            Gemv.Reference<TE>(x.AsSpan(r * k, k), w, b is null ? default : b.AsSpan(r * n, n), expected);
+            Bits.Equal(expected, y.AsSpan(r * n, n), $"{typeof(TE).Name} {what} k={k} n={n} row {r} threads={op.Threads}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_call_allocates_nothing(int threads)
+    {
+        // Measured on the calling thread, after a first call of each kind has grown the scratch buffers once.
+        var rng = new System.Random(46);
+        const int h = 300;
+        var w = new NDArray<float>(new Shape(h, h), Values(rng, h * h, 0.1));
+        float[] x = Values(rng, 4 * h);
+        float[] y = new float[4 * h];
+        float[] b = Values(rng, h);
+        using var op = new GemvOperator(w, threads);
+        float[] x1 = x[..h];
+        float[] y1 = y[..h];
+        x[5] = 1e-30f;   // the batch goes through the flushing kernel and its scratch copy
+        for (int round = 0; round < 2; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                op.MultiplyTanh(x1, y1);
+                op.Multiply(x1, y1);
+                op.Multiply<GemvEpilogues.AddendTanh>(x1, y1, b);
+                op.MultiplyTanh(x, y, 4);
+                op.Multiply<GemvEpilogues.AddAfter>(x, y, b, 4);
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (round == 1)
+            {
+                Assert.Equal(0, allocated);
+            }
+        }
+    }
+
     [Fact]
     public void The_kernel_reports_tiny_outputs_so_the_next_step_can_skip_scanning_them()
     {

@@ -275,6 +275,24 @@ public class LaxScanModuleCallTests
     }
 
     [Fact]
+    public void A_step_of_the_recurrence_allocates_nothing()
+    {
+        // A run's fixed cost (W's panel copy, buffers, the operator) is the same for any T: the difference between
+        // 2000 and 1000 steps is what the steps allocate.
+        const int hidden = 64;
+        Variables variables = LaxScanFunctions.Params(PrngKey.FromSeed(2), hidden);
+        var x = new NDArray<float>(new Shape(hidden), [.. Enumerable.Range(0, hidden).Select(i => MathF.Cos(i))]);
+        var options = new LaxScanOptions { Threads = 1 };
+        LaxScanFunctions.Apply(variables, x, hidden, 2000, options);
+        long a = GC.GetAllocatedBytesForCurrentThread();
+        LaxScanFunctions.Apply(variables, x, hidden, 1000, options);
+        long b = GC.GetAllocatedBytesForCurrentThread();
+        LaxScanFunctions.Apply(variables, x, hidden, 2000, options);
+        long c = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(b - a, c - b);
+    }
+
+    [Fact]
     public void A_cancelled_token_stops_a_batch_even_with_no_scan_step()
     {
         // Before, the token was looked at only between scan steps: T = 0 over a large batch ran to its end.
