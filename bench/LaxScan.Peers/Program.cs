@@ -229,7 +229,7 @@ internal static class Program
 
 internal sealed class Options
 {
-    public int[] Sizes { get; private set; } = [64, 256, 1024, 4096];
+    public int[] Sizes { get; private set; } = [64, 256, 512, 1024, 4096];
 
     public double Seconds { get; private set; } = 1.0;
 
