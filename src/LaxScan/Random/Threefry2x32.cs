@@ -91,6 +91,74 @@ public static class Threefry2x32
         x1 = TLanes.Add(x1, TLanes.Create(k0 + 5));
     }
 
+    /// <summary>
+    /// Two independent blocks, their operations interleaved step by step: the 20 rounds are one long dependency chain,
+    /// and two chains side by side keep the vector units busy while each waits on its last result.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Block2<TLanes, TV>(uint k0, uint k1, ref TV a0, ref TV a1, ref TV b0, ref TV b1)
+        where TLanes : IUInt32Lanes<TV>
+        where TV : struct
+    {
+        uint k2 = k0 ^ k1 ^ Parity;
+        TV ks0 = TLanes.Create(k0), ks1 = TLanes.Create(k1), ks2 = TLanes.Create(k2);
+        Inject<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, ks0, ks1);
+        Rounds2A<TLanes, TV>(ref a0, ref a1, ref b0, ref b1);
+        Inject<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, ks1, TLanes.Create(k2 + 1));
+        Rounds2B<TLanes, TV>(ref a0, ref a1, ref b0, ref b1);
+        Inject<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, ks2, TLanes.Create(k0 + 2));
+        Rounds2A<TLanes, TV>(ref a0, ref a1, ref b0, ref b1);
+        Inject<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, ks0, TLanes.Create(k1 + 3));
+        Rounds2B<TLanes, TV>(ref a0, ref a1, ref b0, ref b1);
+        Inject<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, ks1, TLanes.Create(k2 + 4));
+        Rounds2A<TLanes, TV>(ref a0, ref a1, ref b0, ref b1);
+        Inject<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, ks2, TLanes.Create(k0 + 5));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Inject<TLanes, TV>(ref TV a0, ref TV a1, ref TV b0, ref TV b1, TV k0, TV k1)
+        where TLanes : IUInt32Lanes<TV>
+        where TV : struct
+    {
+        a0 = TLanes.Add(a0, k0);
+        b0 = TLanes.Add(b0, k0);
+        a1 = TLanes.Add(a1, k1);
+        b1 = TLanes.Add(b1, k1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rounds2A<TLanes, TV>(ref TV a0, ref TV a1, ref TV b0, ref TV b1)
+        where TLanes : IUInt32Lanes<TV>
+        where TV : struct
+    {
+        Round2<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, 13);
+        Round2<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, 15);
+        Round2<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, 26);
+        Round2<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, 6);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rounds2B<TLanes, TV>(ref TV a0, ref TV a1, ref TV b0, ref TV b1)
+        where TLanes : IUInt32Lanes<TV>
+        where TV : struct
+    {
+        Round2<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, 17);
+        Round2<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, 29);
+        Round2<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, 16);
+        Round2<TLanes, TV>(ref a0, ref a1, ref b0, ref b1, 24);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round2<TLanes, TV>(ref TV a0, ref TV a1, ref TV b0, ref TV b1, [System.Diagnostics.CodeAnalysis.ConstantExpected(Min = 1, Max = 31)] byte rotation)
+        where TLanes : IUInt32Lanes<TV>
+        where TV : struct
+    {
+        a0 = TLanes.Add(a0, a1);
+        b0 = TLanes.Add(b0, b1);
+        a1 = TLanes.Xor(TLanes.RotateLeft(a1, rotation), a0);
+        b1 = TLanes.Xor(TLanes.RotateLeft(b1, rotation), b0);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RoundsA<TLanes, TV>(ref TV x0, ref TV x1)
         where TLanes : IUInt32Lanes<TV>
