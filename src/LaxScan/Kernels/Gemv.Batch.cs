@@ -78,11 +78,11 @@ public static partial class Gemv
         bool tiny = false;
         if (tier >= SimdTier.Vector512 && Vector512.IsHardwareAccelerated)
         {
-            tiny |= Tiles<FloatLanes512, Vector512<float>, TE, TF, SixRows>(ref x, k, rowStart, rowEnd, ref w, stride, ref y, n, ref b, bStride, j0, ref j, end, tailStart);
+            tiny |= Tiles<FloatLanes512, Vector512<float>, TE, TF>(ref x, k, rowStart, rowEnd, ref w, stride, ref y, n, ref b, bStride, j0, ref j, end, tailStart, 6);
         }
         else if (tier >= SimdTier.Vector256 && Vector256.IsHardwareAccelerated)
         {
-            tiny |= Tiles<FloatLanes256, Vector256<float>, TE, TF, TwoRows>(ref x, k, rowStart, rowEnd, ref w, stride, ref y, n, ref b, bStride, j0, ref j, end, tailStart);
+            tiny |= Tiles<FloatLanes256, Vector256<float>, TE, TF>(ref x, k, rowStart, rowEnd, ref w, stride, ref y, n, ref b, bStride, j0, ref j, end, tailStart, 2);
         }
 
         if (j < end)
@@ -97,12 +97,11 @@ public static partial class Gemv
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Tiles<TL, TV, TE, TF, TR>(ref float x, int k, int rowStart, int rowEnd, ref float w, nuint stride, ref float y, int n, ref float b, int bStride, int j0, ref int j, int end, int tailStart)
+    private static bool Tiles<TL, TV, TE, TF>(ref float x, int k, int rowStart, int rowEnd, ref float w, nuint stride, ref float y, int n, ref float b, int bStride, int j0, ref int j, int end, int tailStart, int tileRows)
         where TL : IFloatLanes<TV>
         where TV : struct
         where TE : struct, IGemvEpilogue
         where TF : struct, IFlag
-        where TR : struct, IRows
     {
         int width = TL.Count;
         TV tiny = TL.Create(0f);
@@ -110,9 +109,11 @@ public static partial class Gemv
         {
             ref float wj = ref Unsafe.Add(ref w, j - j0);
             int r = rowStart;
-            for (; r + TR.Count <= rowEnd; r += TR.Count)
+            for (; r + tileRows <= rowEnd; r += tileRows)
             {
-                tiny = Tile<TL, TV, TE, TF, TR>(ref Unsafe.Add(ref x, (nint)r * k), k, ref wj, stride, ref Unsafe.Add(ref y, (nint)r * n), n, ref Unsafe.Add(ref b, (nint)r * bStride), bStride, j, tailStart, tiny);
+                tiny = tileRows == 6
+                    ? Tile6x4<TL, TV, TE, TF>(ref Unsafe.Add(ref x, (nint)r * k), k, ref wj, stride, ref Unsafe.Add(ref y, (nint)r * n), n, ref Unsafe.Add(ref b, (nint)r * bStride), bStride, j, tailStart, tiny)
+                    : Tile2x4<TL, TV, TE, TF>(ref Unsafe.Add(ref x, (nint)r * k), k, ref wj, stride, ref Unsafe.Add(ref y, (nint)r * n), n, ref Unsafe.Add(ref b, (nint)r * bStride), bStride, j, tailStart, tiny);
             }
 
             for (; r < rowEnd; r++)
@@ -125,62 +126,36 @@ public static partial class Gemv
     }
 
     /// <summary>
-    /// <typeparamref name="TR"/> rows (6 at 512 bits, where AVX-512's 32 registers hold 24 accumulators; 2 at 256) by 4
-    /// vectors of outputs from j: per k, 4 W loads and a broadcast per row feed 4 FMAs per row.
+    /// 6 rows by 4 vectors of outputs from j: per k, 4 W loads and one broadcast per row feed 4 FMAs per row
+    /// (24 accumulators: AVX-512's 32 registers hold them with the 4 W vectors and a broadcast). Straight-line code with no per-row condition, the sums stored raw and finished from L1 afterwards
+    /// (kept in registers, the epilogue's temporaries beside the live accumulators push the JIT into spilling
+    /// accumulators inside the loop), so every accumulator stays in a register through the loop.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Tile<TL, TV, TE, TF, TR>(ref float x, int k, ref float w, nuint stride, ref float y, int n, ref float b, int bStride, int j, int tailStart, TV tiny)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static TV Tile6x4<TL, TV, TE, TF>(ref float x, int k, ref float w, nuint stride, ref float y, int n, ref float b, int bStride, int j, int tailStart, TV tiny)
         where TL : IFloatLanes<TV>
         where TV : struct
         where TE : struct, IGemvEpilogue
         where TF : struct, IFlag
-        where TR : struct, IRows
     {
         int width = TL.Count;
         int j1 = j + width, j2 = j + (2 * width), j3 = j + (3 * width);
-        bool six = TR.Count == 6;
         ref float x1 = ref Unsafe.Add(ref x, k);
+        ref float x2 = ref Unsafe.Add(ref x1, k);
+        ref float x3 = ref Unsafe.Add(ref x2, k);
+        ref float x4 = ref Unsafe.Add(ref x3, k);
+        ref float x5 = ref Unsafe.Add(ref x4, k);
         ref float b1 = ref Unsafe.Add(ref b, bStride);
-
-        // Rows 2-5 exist only in a six-row tile; a two-row tile never forms references past its rows.
-        ref float x2 = ref x1, x3 = ref x1, x4 = ref x1, x5 = ref x1;
-        ref float b2 = ref b1, b3 = ref b1, b4 = ref b1, b5 = ref b1;
-        if (six)
-        {
-            x2 = ref Unsafe.Add(ref x1, k);
-            x3 = ref Unsafe.Add(ref x2, k);
-            x4 = ref Unsafe.Add(ref x3, k);
-            x5 = ref Unsafe.Add(ref x4, k);
-            b2 = ref Unsafe.Add(ref b1, bStride);
-            b3 = ref Unsafe.Add(ref b2, bStride);
-            b4 = ref Unsafe.Add(ref b3, bStride);
-            b5 = ref Unsafe.Add(ref b4, bStride);
-        }
-
+        ref float b2 = ref Unsafe.Add(ref b1, bStride);
+        ref float b3 = ref Unsafe.Add(ref b2, bStride);
+        ref float b4 = ref Unsafe.Add(ref b3, bStride);
+        ref float b5 = ref Unsafe.Add(ref b4, bStride);
         TV a00 = Start<TL, TV, TE>(ref b, j, tailStart), a01 = Start<TL, TV, TE>(ref b, j1, tailStart), a02 = Start<TL, TV, TE>(ref b, j2, tailStart), a03 = Start<TL, TV, TE>(ref b, j3, tailStart);
         TV a10 = Start<TL, TV, TE>(ref b1, j, tailStart), a11 = Start<TL, TV, TE>(ref b1, j1, tailStart), a12 = Start<TL, TV, TE>(ref b1, j2, tailStart), a13 = Start<TL, TV, TE>(ref b1, j3, tailStart);
-        TV a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
-        TV a40 = default, a41 = default, a42 = default, a43 = default, a50 = default, a51 = default, a52 = default, a53 = default;
-        if (six)
-        {
-            a20 = Start<TL, TV, TE>(ref b2, j, tailStart);
-            a21 = Start<TL, TV, TE>(ref b2, j1, tailStart);
-            a22 = Start<TL, TV, TE>(ref b2, j2, tailStart);
-            a23 = Start<TL, TV, TE>(ref b2, j3, tailStart);
-            a30 = Start<TL, TV, TE>(ref b3, j, tailStart);
-            a31 = Start<TL, TV, TE>(ref b3, j1, tailStart);
-            a32 = Start<TL, TV, TE>(ref b3, j2, tailStart);
-            a33 = Start<TL, TV, TE>(ref b3, j3, tailStart);
-            a40 = Start<TL, TV, TE>(ref b4, j, tailStart);
-            a41 = Start<TL, TV, TE>(ref b4, j1, tailStart);
-            a42 = Start<TL, TV, TE>(ref b4, j2, tailStart);
-            a43 = Start<TL, TV, TE>(ref b4, j3, tailStart);
-            a50 = Start<TL, TV, TE>(ref b5, j, tailStart);
-            a51 = Start<TL, TV, TE>(ref b5, j1, tailStart);
-            a52 = Start<TL, TV, TE>(ref b5, j2, tailStart);
-            a53 = Start<TL, TV, TE>(ref b5, j3, tailStart);
-        }
-
+        TV a20 = Start<TL, TV, TE>(ref b2, j, tailStart), a21 = Start<TL, TV, TE>(ref b2, j1, tailStart), a22 = Start<TL, TV, TE>(ref b2, j2, tailStart), a23 = Start<TL, TV, TE>(ref b2, j3, tailStart);
+        TV a30 = Start<TL, TV, TE>(ref b3, j, tailStart), a31 = Start<TL, TV, TE>(ref b3, j1, tailStart), a32 = Start<TL, TV, TE>(ref b3, j2, tailStart), a33 = Start<TL, TV, TE>(ref b3, j3, tailStart);
+        TV a40 = Start<TL, TV, TE>(ref b4, j, tailStart), a41 = Start<TL, TV, TE>(ref b4, j1, tailStart), a42 = Start<TL, TV, TE>(ref b4, j2, tailStart), a43 = Start<TL, TV, TE>(ref b4, j3, tailStart);
+        TV a50 = Start<TL, TV, TE>(ref b5, j, tailStart), a51 = Start<TL, TV, TE>(ref b5, j1, tailStart), a52 = Start<TL, TV, TE>(ref b5, j2, tailStart), a53 = Start<TL, TV, TE>(ref b5, j3, tailStart);
         nuint row = 0;
         for (int i = 0; i < k; i++, row += stride)
         {
@@ -198,80 +173,130 @@ public static partial class Gemv
             a11 = Step<TL, TV, TF>(w1, xb, a11);
             a12 = Step<TL, TV, TF>(w2, xb, a12);
             a13 = Step<TL, TV, TF>(w3, xb, a13);
-            if (six)
-            {
-                xb = TL.Create(Unsafe.Add(ref x2, i));
-                a20 = Step<TL, TV, TF>(w0, xb, a20);
-                a21 = Step<TL, TV, TF>(w1, xb, a21);
-                a22 = Step<TL, TV, TF>(w2, xb, a22);
-                a23 = Step<TL, TV, TF>(w3, xb, a23);
-                xb = TL.Create(Unsafe.Add(ref x3, i));
-                a30 = Step<TL, TV, TF>(w0, xb, a30);
-                a31 = Step<TL, TV, TF>(w1, xb, a31);
-                a32 = Step<TL, TV, TF>(w2, xb, a32);
-                a33 = Step<TL, TV, TF>(w3, xb, a33);
-                xb = TL.Create(Unsafe.Add(ref x4, i));
-                a40 = Step<TL, TV, TF>(w0, xb, a40);
-                a41 = Step<TL, TV, TF>(w1, xb, a41);
-                a42 = Step<TL, TV, TF>(w2, xb, a42);
-                a43 = Step<TL, TV, TF>(w3, xb, a43);
-                xb = TL.Create(Unsafe.Add(ref x5, i));
-                a50 = Step<TL, TV, TF>(w0, xb, a50);
-                a51 = Step<TL, TV, TF>(w1, xb, a51);
-                a52 = Step<TL, TV, TF>(w2, xb, a52);
-                a53 = Step<TL, TV, TF>(w3, xb, a53);
-            }
+            xb = TL.Create(Unsafe.Add(ref x2, i));
+            a20 = Step<TL, TV, TF>(w0, xb, a20);
+            a21 = Step<TL, TV, TF>(w1, xb, a21);
+            a22 = Step<TL, TV, TF>(w2, xb, a22);
+            a23 = Step<TL, TV, TF>(w3, xb, a23);
+            xb = TL.Create(Unsafe.Add(ref x3, i));
+            a30 = Step<TL, TV, TF>(w0, xb, a30);
+            a31 = Step<TL, TV, TF>(w1, xb, a31);
+            a32 = Step<TL, TV, TF>(w2, xb, a32);
+            a33 = Step<TL, TV, TF>(w3, xb, a33);
+            xb = TL.Create(Unsafe.Add(ref x4, i));
+            a40 = Step<TL, TV, TF>(w0, xb, a40);
+            a41 = Step<TL, TV, TF>(w1, xb, a41);
+            a42 = Step<TL, TV, TF>(w2, xb, a42);
+            a43 = Step<TL, TV, TF>(w3, xb, a43);
+            xb = TL.Create(Unsafe.Add(ref x5, i));
+            a50 = Step<TL, TV, TF>(w0, xb, a50);
+            a51 = Step<TL, TV, TF>(w1, xb, a51);
+            a52 = Step<TL, TV, TF>(w2, xb, a52);
+            a53 = Step<TL, TV, TF>(w3, xb, a53);
         }
 
         ref float y1 = ref Unsafe.Add(ref y, n);
-        tiny = Finish<TL, TV, TE>(a00, ref y, ref b, j, tiny);
-        tiny = Finish<TL, TV, TE>(a01, ref y, ref b, j1, tiny);
-        tiny = Finish<TL, TV, TE>(a02, ref y, ref b, j2, tiny);
-        tiny = Finish<TL, TV, TE>(a03, ref y, ref b, j3, tiny);
-        tiny = Finish<TL, TV, TE>(a10, ref y1, ref b1, j, tiny);
-        tiny = Finish<TL, TV, TE>(a11, ref y1, ref b1, j1, tiny);
-        tiny = Finish<TL, TV, TE>(a12, ref y1, ref b1, j2, tiny);
-        tiny = Finish<TL, TV, TE>(a13, ref y1, ref b1, j3, tiny);
-        if (six)
+        ref float y2 = ref Unsafe.Add(ref y1, n);
+        ref float y3 = ref Unsafe.Add(ref y2, n);
+        ref float y4 = ref Unsafe.Add(ref y3, n);
+        ref float y5 = ref Unsafe.Add(ref y4, n);
+        TL.Store(a00, ref y, (nuint)j);
+        TL.Store(a01, ref y, (nuint)j1);
+        TL.Store(a02, ref y, (nuint)j2);
+        TL.Store(a03, ref y, (nuint)j3);
+        TL.Store(a10, ref y1, (nuint)j);
+        TL.Store(a11, ref y1, (nuint)j1);
+        TL.Store(a12, ref y1, (nuint)j2);
+        TL.Store(a13, ref y1, (nuint)j3);
+        TL.Store(a20, ref y2, (nuint)j);
+        TL.Store(a21, ref y2, (nuint)j1);
+        TL.Store(a22, ref y2, (nuint)j2);
+        TL.Store(a23, ref y2, (nuint)j3);
+        TL.Store(a30, ref y3, (nuint)j);
+        TL.Store(a31, ref y3, (nuint)j1);
+        TL.Store(a32, ref y3, (nuint)j2);
+        TL.Store(a33, ref y3, (nuint)j3);
+        TL.Store(a40, ref y4, (nuint)j);
+        TL.Store(a41, ref y4, (nuint)j1);
+        TL.Store(a42, ref y4, (nuint)j2);
+        TL.Store(a43, ref y4, (nuint)j3);
+        TL.Store(a50, ref y5, (nuint)j);
+        TL.Store(a51, ref y5, (nuint)j1);
+        TL.Store(a52, ref y5, (nuint)j2);
+        TL.Store(a53, ref y5, (nuint)j3);
+        return FinishRows<TL, TV, TE>(ref y, n, ref b, bStride, 6, j, tiny);
+    }
+
+    /// <summary>
+    /// 2 rows by 4 vectors of outputs from j: per k, 4 W loads and one broadcast per row feed 4 FMAs per row
+    /// (8 accumulators, for the 16 registers of AVX2). Straight-line code with no per-row condition, the sums stored raw and finished from L1 afterwards
+    /// (kept in registers, the epilogue's temporaries beside the live accumulators push the JIT into spilling
+    /// accumulators inside the loop), so every accumulator stays in a register through the loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static TV Tile2x4<TL, TV, TE, TF>(ref float x, int k, ref float w, nuint stride, ref float y, int n, ref float b, int bStride, int j, int tailStart, TV tiny)
+        where TL : IFloatLanes<TV>
+        where TV : struct
+        where TE : struct, IGemvEpilogue
+        where TF : struct, IFlag
+    {
+        int width = TL.Count;
+        int j1 = j + width, j2 = j + (2 * width), j3 = j + (3 * width);
+        ref float x1 = ref Unsafe.Add(ref x, k);
+        ref float b1 = ref Unsafe.Add(ref b, bStride);
+        TV a00 = Start<TL, TV, TE>(ref b, j, tailStart), a01 = Start<TL, TV, TE>(ref b, j1, tailStart), a02 = Start<TL, TV, TE>(ref b, j2, tailStart), a03 = Start<TL, TV, TE>(ref b, j3, tailStart);
+        TV a10 = Start<TL, TV, TE>(ref b1, j, tailStart), a11 = Start<TL, TV, TE>(ref b1, j1, tailStart), a12 = Start<TL, TV, TE>(ref b1, j2, tailStart), a13 = Start<TL, TV, TE>(ref b1, j3, tailStart);
+        nuint row = 0;
+        for (int i = 0; i < k; i++, row += stride)
         {
-            ref float y2 = ref Unsafe.Add(ref y1, n);
-            ref float y3 = ref Unsafe.Add(ref y2, n);
-            ref float y4 = ref Unsafe.Add(ref y3, n);
-            ref float y5 = ref Unsafe.Add(ref y4, n);
-            tiny = Finish<TL, TV, TE>(a20, ref y2, ref b2, j, tiny);
-            tiny = Finish<TL, TV, TE>(a21, ref y2, ref b2, j1, tiny);
-            tiny = Finish<TL, TV, TE>(a22, ref y2, ref b2, j2, tiny);
-            tiny = Finish<TL, TV, TE>(a23, ref y2, ref b2, j3, tiny);
-            tiny = Finish<TL, TV, TE>(a30, ref y3, ref b3, j, tiny);
-            tiny = Finish<TL, TV, TE>(a31, ref y3, ref b3, j1, tiny);
-            tiny = Finish<TL, TV, TE>(a32, ref y3, ref b3, j2, tiny);
-            tiny = Finish<TL, TV, TE>(a33, ref y3, ref b3, j3, tiny);
-            tiny = Finish<TL, TV, TE>(a40, ref y4, ref b4, j, tiny);
-            tiny = Finish<TL, TV, TE>(a41, ref y4, ref b4, j1, tiny);
-            tiny = Finish<TL, TV, TE>(a42, ref y4, ref b4, j2, tiny);
-            tiny = Finish<TL, TV, TE>(a43, ref y4, ref b4, j3, tiny);
-            tiny = Finish<TL, TV, TE>(a50, ref y5, ref b5, j, tiny);
-            tiny = Finish<TL, TV, TE>(a51, ref y5, ref b5, j1, tiny);
-            tiny = Finish<TL, TV, TE>(a52, ref y5, ref b5, j2, tiny);
-            tiny = Finish<TL, TV, TE>(a53, ref y5, ref b5, j3, tiny);
+            TV w0 = TL.Load(ref w, row);
+            TV w1 = TL.Load(ref w, row + (nuint)width);
+            TV w2 = TL.Load(ref w, row + (nuint)(2 * width));
+            TV w3 = TL.Load(ref w, row + (nuint)(3 * width));
+            TV xb = TL.Create(Unsafe.Add(ref x, i));
+            a00 = Step<TL, TV, TF>(w0, xb, a00);
+            a01 = Step<TL, TV, TF>(w1, xb, a01);
+            a02 = Step<TL, TV, TF>(w2, xb, a02);
+            a03 = Step<TL, TV, TF>(w3, xb, a03);
+            xb = TL.Create(Unsafe.Add(ref x1, i));
+            a10 = Step<TL, TV, TF>(w0, xb, a10);
+            a11 = Step<TL, TV, TF>(w1, xb, a11);
+            a12 = Step<TL, TV, TF>(w2, xb, a12);
+            a13 = Step<TL, TV, TF>(w3, xb, a13);
+        }
+
+        ref float y1 = ref Unsafe.Add(ref y, n);
+        TL.Store(a00, ref y, (nuint)j);
+        TL.Store(a01, ref y, (nuint)j1);
+        TL.Store(a02, ref y, (nuint)j2);
+        TL.Store(a03, ref y, (nuint)j3);
+        TL.Store(a10, ref y1, (nuint)j);
+        TL.Store(a11, ref y1, (nuint)j1);
+        TL.Store(a12, ref y1, (nuint)j2);
+        TL.Store(a13, ref y1, (nuint)j3);
+        return FinishRows<TL, TV, TE>(ref y, n, ref b, bStride, 2, j, tiny);
+    }
+
+    /// <summary>
+    /// Applies the epilogue in place to 4 vectors of stored sums in each of <paramref name="rows"/> rows, and notes tiny
+    /// outputs. One loop, so the epilogue is compiled once, not once per accumulator.
+    /// </summary>
+    private static TV FinishRows<TL, TV, TE>(ref float y, int n, ref float b, int bStride, int rows, int j, TV tiny)
+        where TL : IFloatLanes<TV>
+        where TV : struct
+        where TE : struct, IGemvEpilogue
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            ref float yr = ref Unsafe.Add(ref y, (nint)r * n);
+            ref float br = ref Unsafe.Add(ref b, (nint)r * bStride);
+            for (int c = 0; c < 4; c++)
+            {
+                int jc = j + (c * TL.Count);
+                tiny = Finish<TL, TV, TE>(TL.Load(ref yr, (nuint)jc), ref yr, ref br, jc, tiny);
+            }
         }
 
         return tiny;
     }
-}
-
-/// <summary>A compile-time row count for the batch tiles.</summary>
-internal interface IRows
-{
-    static abstract int Count { get; }
-}
-
-internal readonly struct SixRows : IRows
-{
-    public static int Count => 6;
-}
-
-internal readonly struct TwoRows : IRows
-{
-    public static int Count => 2;
 }

@@ -12,6 +12,11 @@ namespace LaxScan.Kernels;
 /// a bit. W is addressed as a base reference and a row stride: N for a row-major W, the panel width for
 /// <see cref="GemvPanels"/>.
 /// </summary>
+/// <remarks>
+/// Each register block is compiled on its own (not inlined into its caller): the epilogue (tanh) inlined at every
+/// finished accumulator is large, and one method holding every block of every tier ran out of the JIT's inlining
+/// budget, leaving calls inside the loops, and calls clobber every vector register.
+/// </remarks>
 public static partial class Gemv
 {
     // 2^-40: below it (and above zero) a value can meet a subnormal in a product; see NeedsFlush.
@@ -92,7 +97,7 @@ public static partial class Gemv
     }
 
     /// <summary>8 vectors of outputs from j: 8 independent FMA chains (enough to hide the FMA latency on two pipes).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TV Block8<TL, TV, TE, TF>(ref float x, int k, ref float w, nuint stride, ref float y, ref float b, int j, int tailStart, TV tiny)
         where TL : IFloatLanes<TV>
         where TV : struct
@@ -129,7 +134,7 @@ public static partial class Gemv
     }
 
     /// <summary>4 vectors of outputs from j.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TV Block4<TL, TV, TE, TF>(ref float x, int k, ref float w, nuint stride, ref float y, ref float b, int j, int tailStart, TV tiny)
         where TL : IFloatLanes<TV>
         where TV : struct
@@ -156,7 +161,7 @@ public static partial class Gemv
     }
 
     /// <summary>2 vectors of outputs from j.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TV Block2<TL, TV, TE, TF>(ref float x, int k, ref float w, nuint stride, ref float y, ref float b, int j, int tailStart, TV tiny)
         where TL : IFloatLanes<TV>
         where TV : struct
@@ -178,7 +183,7 @@ public static partial class Gemv
     }
 
     /// <summary>1 vector of outputs from j.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TV Block1<TL, TV, TE, TF>(ref float x, int k, ref float w, nuint stride, ref float y, ref float b, int j, int tailStart, TV tiny)
         where TL : IFloatLanes<TV>
         where TV : struct
