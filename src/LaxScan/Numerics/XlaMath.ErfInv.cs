@@ -72,29 +72,26 @@ public static partial class XlaMath
             p = TL.FusedMultiplyAdd(p, tc, TL.CreateBits(ErfInvA6));
             p = TL.FusedMultiplyAdd(p, tc, TL.CreateBits(ErfInvA7));
             p = TL.FusedMultiplyAdd(p, tc, TL.CreateBits(ErfInvA8));
-            return Finish(p, x);
         }
-
-        TV t = TL.ConditionalSelect(central, TL.Subtract(w, TL.Create(2.5f)), TL.Subtract(TL.Sqrt(w), TL.Create(3f)));
-        p = TL.ConditionalSelect(central, TL.CreateBits(ErfInvA0), TL.CreateBits(ErfInvB0));
-        p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA1), TL.CreateBits(ErfInvB1)));
-        p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA2), TL.CreateBits(ErfInvB2)));
-        p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA3), TL.CreateBits(ErfInvB3)));
-        p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA4), TL.CreateBits(ErfInvB4)));
-        p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA5), TL.CreateBits(ErfInvB5)));
-        p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA6), TL.CreateBits(ErfInvB6)));
-        p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA7), TL.CreateBits(ErfInvB7)));
-        p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA8), TL.CreateBits(ErfInvB8)));
-        return Finish(p, x);
-
-        static TV Finish(TV p, TV x)
+        else
         {
-            TV r = MulFlushed<TL, TV>(p, x);
-
-            // +-1 -> +-inf: x * inf keeps x's sign.
-            TV unit = TL.Equals(TL.And(x, TL.CreateBits(AbsMask)), TL.Create(1f));
-            return TL.ConditionalSelect(unit, TL.Or(TL.And(x, TL.CreateBits(SignMask)), TL.CreateBits(InfinityBits)), r);
+            TV t = TL.ConditionalSelect(central, TL.Subtract(w, TL.Create(2.5f)), TL.Subtract(TL.Sqrt(w), TL.Create(3f)));
+            p = TL.ConditionalSelect(central, TL.CreateBits(ErfInvA0), TL.CreateBits(ErfInvB0));
+            p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA1), TL.CreateBits(ErfInvB1)));
+            p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA2), TL.CreateBits(ErfInvB2)));
+            p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA3), TL.CreateBits(ErfInvB3)));
+            p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA4), TL.CreateBits(ErfInvB4)));
+            p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA5), TL.CreateBits(ErfInvB5)));
+            p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA6), TL.CreateBits(ErfInvB6)));
+            p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA7), TL.CreateBits(ErfInvB7)));
+            p = TL.FusedMultiplyAdd(p, t, TL.ConditionalSelect(central, TL.CreateBits(ErfInvA8), TL.CreateBits(ErfInvB8)));
         }
+
+        TV r = MulFlushed<TL, TV>(p, x);
+
+        // +-1 -> +-inf: x * inf keeps x's sign.
+        TV unit = TL.Equals(TL.And(x, TL.CreateBits(AbsMask)), TL.Create(1f));
+        return TL.ConditionalSelect(unit, TL.Or(TL.And(x, TL.CreateBits(SignMask)), TL.CreateBits(InfinityBits)), r);
     }
 
     /// <summary>

@@ -6,8 +6,9 @@ using LaxScan.Numerics;
 namespace LaxScan.Random;
 
 /// <summary>
-/// <c>truncated_normal(key, lower, upper, shape) * scale</c> in one pass: each vector of lanes is hashed from its
-/// counters, turned into uniform floats, through erf_inv, clipped and scaled in registers, and stored once. The
+/// <c>truncated_normal(key, lower, upper, shape) * scale</c> in one pass over memory: each chunk of 512 values is
+/// hashed from its counters into the output and, still in L1, turned into uniform floats, through erf_inv, clipped
+/// and scaled, and stored. The
 /// operations, and so the bits, are those of the separate steps (<see cref="RandomBits"/>, the uniform, erf_inv,
 /// clip and scale kernels of <see cref="DistributionKernels"/>): only the passes over memory are gone.
 /// </summary>
@@ -76,45 +77,65 @@ internal static class TruncatedNormalFill
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Values per chunk: hashed into the output, then turned into floats in place while they are still in L1.
+    private const int Chunk = 512;
+
     private static int Partitionable<TU, TUV, TL, TV>(PrngKey key, ref float d, int n, Steps steps)
         where TU : IUInt32Lanes<TUV>
         where TUV : struct
         where TL : IFloatLanes<TV>
         where TV : struct
     {
+        int vectors = 2 * TU.Count;
+        int whole = n - (n % vectors);
+        for (int i = 0; i < whole; i += Chunk)
+        {
+            int count = Math.Min(Chunk, whole - i);
+            HashIota<TU, TUV>(key, ref Unsafe.Add(ref d, i), i, count);
+            Transform<TL, TV>(ref Unsafe.Add(ref d, i), count, steps);
+        }
+
+        return whole;
+    }
+
+    /// <summary>
+    /// The partitionable bits of elements [first, first + count) (count a multiple of two vectors) into
+    /// <paramref name="d"/>, two vectors per pass through an interleaved block: the 20 rounds are one dependency chain.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HashIota<TU, TUV>(PrngKey key, ref float d, int first, int count)
+        where TU : IUInt32Lanes<TUV>
+        where TUV : struct
+    {
         int width = TU.Count;
-        TUV counter = TU.Iota;
-        TUV step = TU.Create((uint)width);
+        ref uint bits = ref Unsafe.As<float, uint>(ref d);
+
+        // A float array has fewer than 2^31 elements, so the high word of every 64-bit index is 0.
         TUV zero = TU.Create(0);
-        int i = 0;
-
-        // A float array has fewer than 2^31 elements, so the high word of every 64-bit index is 0. Two vectors per
-        // pass: their hash and float steps are independent chains the core can overlap.
-        TUV second = TU.Add(counter, step);
-        TUV step2 = TU.Add(step, step);
-        for (; i + (2 * width) <= n; i += 2 * width)
+        TUV a = TU.Add(TU.Iota, TU.Create((uint)first));
+        TUV b = TU.Add(a, TU.Create((uint)width));
+        TUV step = TU.Create((uint)(2 * width));
+        for (int i = 0; i < count; i += 2 * width)
         {
-            TUV ahi = zero, alo = counter, bhi = zero, blo = second;
+            TUV ahi = zero, alo = a, bhi = zero, blo = b;
             Threefry2x32.Block2<TU, TUV>(key.K0, key.K1, ref ahi, ref alo, ref bhi, ref blo);
-            TV a = steps.Vector<TL, TV>(Unsafe.BitCast<TUV, TV>(TU.Xor(ahi, alo)));
-            TV b = steps.Vector<TL, TV>(Unsafe.BitCast<TUV, TV>(TU.Xor(bhi, blo)));
-            TL.Store(a, ref d, (nuint)i);
-            TL.Store(b, ref d, (nuint)(i + width));
-            counter = TU.Add(counter, step2);
-            second = TU.Add(second, step2);
+            TU.Store(TU.Xor(ahi, alo), ref bits, (nuint)i);
+            TU.Store(TU.Xor(bhi, blo), ref bits, (nuint)(i + width));
+            a = TU.Add(a, step);
+            b = TU.Add(b, step);
         }
+    }
 
-        for (; i + width <= n; i += width)
+    /// <summary>In place, from random bits to the scaled truncated normal: uniform, erf_inv, clip, scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transform<TL, TV>(ref float d, int count, Steps steps)
+        where TL : IFloatLanes<TV>
+        where TV : struct
+    {
+        for (int i = 0; i < count; i += TL.Count)
         {
-            TUV hi = zero;
-            TUV lo = counter;
-            Threefry2x32.Block<TU, TUV>(key.K0, key.K1, ref hi, ref lo);
-            TL.Store(steps.Vector<TL, TV>(Unsafe.BitCast<TUV, TV>(TU.Xor(hi, lo))), ref d, (nuint)i);
-            counter = TU.Add(counter, step);
+            TL.Store(steps.Vector<TL, TV>(TL.Load(ref d, (nuint)i)), ref d, (nuint)i);
         }
-
-        return i;
     }
 
     private static void Original(PrngKey key, Span<float> destination, Steps steps, SimdTier tier)
@@ -149,7 +170,6 @@ internal static class TruncatedNormalFill
     }
 
     /// <summary>Pairs p whose partner half + p exists (the padded last pair, if any, is left to the scalar loop).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Original<TU, TUV, TL, TV>(PrngKey key, ref float d, int n, int half, Steps steps)
         where TU : IUInt32Lanes<TUV>
         where TUV : struct
@@ -158,22 +178,39 @@ internal static class TruncatedNormalFill
     {
         int width = TU.Count;
         int pairs = n - half;   // pairs with both halves; n odd leaves pair half - 1 padded
-        TUV first = TU.Iota;
-        TUV second = TU.Add(TU.Iota, TU.Create((uint)half));
-        TUV step = TU.Create((uint)width);
-        int p = 0;
-        for (; p + width <= pairs; p += width)
+        int whole = pairs - (pairs % width);
+        for (int p = 0; p < whole; p += Chunk)
         {
-            TUV y0 = first;
-            TUV y1 = second;
-            Threefry2x32.Block<TU, TUV>(key.K0, key.K1, ref y0, ref y1);
-            TL.Store(steps.Vector<TL, TV>(Unsafe.BitCast<TUV, TV>(y0)), ref d, (nuint)p);
-            TL.Store(steps.Vector<TL, TV>(Unsafe.BitCast<TUV, TV>(y1)), ref d, (nuint)(half + p));
-            first = TU.Add(first, step);
-            second = TU.Add(second, step);
+            int count = Math.Min(Chunk, whole - p);
+            HashPairs<TU, TUV>(key, ref Unsafe.Add(ref d, p), ref Unsafe.Add(ref d, half + p), p, half + p, count);
+            Transform<TL, TV>(ref Unsafe.Add(ref d, p), count, steps);
+            Transform<TL, TV>(ref Unsafe.Add(ref d, half + p), count, steps);
         }
 
-        return p;
+        return whole;
+    }
+
+    /// <summary>The original layout's words of pairs (first + i, second + i): the first word to y0, the second to y1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HashPairs<TU, TUV>(PrngKey key, ref float y0, ref float y1, int first, int second, int count)
+        where TU : IUInt32Lanes<TUV>
+        where TUV : struct
+    {
+        int width = TU.Count;
+        ref uint w0 = ref Unsafe.As<float, uint>(ref y0);
+        ref uint w1 = ref Unsafe.As<float, uint>(ref y1);
+        TUV a = TU.Add(TU.Iota, TU.Create((uint)first));
+        TUV b = TU.Add(TU.Iota, TU.Create((uint)second));
+        TUV step = TU.Create((uint)width);
+        for (int i = 0; i < count; i += width)
+        {
+            TUV c0 = a, c1 = b;
+            Threefry2x32.Block<TU, TUV>(key.K0, key.K1, ref c0, ref c1);
+            TU.Store(c0, ref w0, (nuint)i);
+            TU.Store(c1, ref w1, (nuint)i);
+            a = TU.Add(a, step);
+            b = TU.Add(b, step);
+        }
     }
 
     /// <summary>The per-value steps after the hash: uniform, erf_inv, scale by sqrt 2 and clip, then the optional scale.</summary>

@@ -33,6 +33,8 @@ internal interface IUInt32Lanes<TV>
     static abstract TV Load(ReadOnlySpan<uint> source);
 
     static abstract void Store(TV value, Span<uint> destination);
+
+    static abstract void Store(TV value, ref uint destination, nuint index);
 }
 
 internal readonly struct UInt32Lanes128 : IUInt32Lanes<Vector128<uint>>
@@ -65,6 +67,9 @@ internal readonly struct UInt32Lanes128 : IUInt32Lanes<Vector128<uint>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector128<uint> value, Span<uint> destination) => value.CopyTo(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<uint> value, ref uint destination, nuint index) => value.StoreUnsafe(ref destination, index);
 }
 
 internal readonly struct UInt32Lanes256 : IUInt32Lanes<Vector256<uint>>
@@ -97,6 +102,9 @@ internal readonly struct UInt32Lanes256 : IUInt32Lanes<Vector256<uint>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<uint> value, Span<uint> destination) => value.CopyTo(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<uint> value, ref uint destination, nuint index) => value.StoreUnsafe(ref destination, index);
 }
 
 internal readonly struct UInt32Lanes512 : IUInt32Lanes<Vector512<uint>>
@@ -129,4 +137,7 @@ internal readonly struct UInt32Lanes512 : IUInt32Lanes<Vector512<uint>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<uint> value, Span<uint> destination) => value.CopyTo(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<uint> value, ref uint destination, nuint index) => value.StoreUnsafe(ref destination, index);
 }
