@@ -20,9 +20,11 @@ namespace LaxScan.Kernels;
 /// </para>
 /// <para>
 /// Threads: <c>threads: 0</c> uses one thread below about 2^16 multiply-adds per call, where handing work to a second
-/// core costs more than it saves, and every processor above; an explicit count is capped at the processor count and
-/// at the number of 128-column panels (a batch may split its rows instead). Workers are pinned one per CPU where the
-/// OS allows it, spin briefly between calls and then block.
+/// core costs more than it saves; above, it starts a team of every processor and measures as it goes whether the team
+/// or the calling thread alone is faster (a busy machine can make one thread twice as fast), re-measuring every
+/// 10 ms. An explicit count is used as given, capped at the processor count and at the number of 128-column panels
+/// (a batch may split its rows instead). Workers are pinned one per CPU where the OS allows it, spin briefly between
+/// calls and then block.
 /// </para>
 /// </remarks>
 public sealed class GemvOperator : IDisposable, IStepJob
@@ -47,6 +49,8 @@ public sealed class GemvOperator : IDisposable, IStepJob
     private readonly int _units;
     private readonly int[] _bounds;
     private readonly bool[] _partTiny;
+    private readonly bool _adaptive;
+    private ThreadChoice _choice;
     private float[] _xFlushed = [];
     private float[] _bFlushed = [];
     private int _busy;
@@ -123,6 +127,9 @@ public sealed class GemvOperator : IDisposable, IStepJob
         }
 
         Threads = _team?.Threads ?? 1;
+
+        // Automatic threads measure, call by call, whether the team or the caller alone is faster right now.
+        _adaptive = threads == 0 && _team is not null;
         _parts = _team?.Parts ?? 1;
         _bounds = new int[_parts + 1];
         for (int p = 0; p <= _parts; p++)
@@ -150,6 +157,9 @@ public sealed class GemvOperator : IDisposable, IStepJob
 
     /// <summary>The team, for a test that checks a worker's pinning.</summary>
     internal StepTeam? Team => _team;
+
+    /// <summary>Calls (or batch blocks) run on the team, and on the caller alone, under automatic threads.</summary>
+    internal (long Team, long Solo) Placement => _adaptive ? (_choice.TeamCalls, _choice.SoloCalls) : (0, 0);
 
     /// <summary>
     /// The thread count for <paramref name="threads"/> (0: automatic) over a K x N matrix: never more than the
@@ -307,7 +317,24 @@ public sealed class GemvOperator : IDisposable, IStepJob
             return _partTiny[0];
         }
 
-        _team.Run(this);
+        bool team = !_adaptive || _choice.Next();
+        if (team)
+        {
+            _team.Run(this);
+        }
+        else
+        {
+            for (int p = 0; p < _parts; p++)
+            {
+                ((IStepJob)this).RunPart(p);
+            }
+        }
+
+        if (_adaptive)
+        {
+            _choice.Done();
+        }
+
         bool tiny = false;
         foreach (bool t in _partTiny)
         {

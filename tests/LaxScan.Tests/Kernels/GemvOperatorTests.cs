@@ -142,6 +142,32 @@ public class GemvOperatorTests
     }
 
     [Fact]
+    public void Automatic_threads_measure_both_ways_and_every_call_keeps_its_bits()
+    {
+        Assert.SkipUnless(Environment.ProcessorCount > 1, "needs two CPUs for a team");
+        var rng = new System.Random(47);
+        const int h = 300;   // 90,000 multiply-adds: a team, and a choice made by measuring
+        var w = new NDArray<float>(new Shape(h, h), Values(rng, h * h, 0.05));
+        float[][] inputs = [Values(rng, h), Values(rng, h)];
+        float[][] expected = [.. inputs.Select(x => Expected(x, w.Data, 1, h, h))];
+        using var op = new GemvOperator(w);
+        Assert.Equal(2, op.Threads);
+        float[] y = new float[h];
+        for (int i = 0; i < 3000; i++)
+        {
+            Array.Fill(y, float.NaN);
+            op.MultiplyTanh(inputs[i % 2], y);
+            Bits.Equal(expected[i % 2], y, $"call {i}");
+        }
+
+        (long team, long solo) = op.Placement;
+        Assert.Equal(3000, team + solo);
+        Assert.True(team > 0 && solo > 0, $"team {team}, solo {solo}: both ways must have been measured");
+        using var fixedTwo = new GemvOperator(w, 2);
+        Assert.Equal((0L, 0L), fixedTwo.Placement);   // an explicit count is used as given
+    }
+
+    [Fact]
     public void The_kernel_reports_tiny_outputs_so_the_next_step_can_skip_scanning_them()
     {
         // W scales by 2^-30 per step: after two steps of an x near 1 the state is tiny (below 2^-40), then subnormal.

@@ -34,6 +34,15 @@ public class StepTeamTests
         }
     }
 
+    private static void Busy(TimeSpan span)
+    {
+        long end = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(span.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < end)
+        {
+            Thread.SpinWait(1);
+        }
+    }
+
     private static float[] Cos(int n, float phase) => [.. Enumerable.Range(0, n).Select(i => MathF.Cos((i * 0.37f) + phase))];
 
     [Fact]
@@ -133,13 +142,15 @@ public class StepTeamTests
         // Before the fix an exception on a worker thread was unhandled and killed the process.
         Assert.SkipUnless(Environment.ProcessorCount > 1, "needs two CPUs");
         using var team = new StepTeam(2);
-        int caller = Environment.CurrentManagedThreadId;
         int seenOnWorker = 0;
         await Task.Run(() =>
         {
             int me = Environment.CurrentManagedThreadId;
+            // Each part takes a few microseconds, so the worker (spinning between calls) claims its own part before
+            // the caller, done with its own, would take it over.
             var failing = new CountingJob(team.Parts)
             {
+                During = _ => Busy(TimeSpan.FromMicroseconds(5)),
                 Fail = _ => Environment.CurrentManagedThreadId != me ? new ArithmeticException("worker part failed") : null,
             };
             for (int i = 0; i < 20_000 && seenOnWorker < 20; i++)
@@ -159,7 +170,6 @@ public class StepTeamTests
             Assert.All(ok.Runs, r => Assert.Equal(1, r));
         }).WaitAsync(Patience, TestContext.Current.CancellationToken);
         Assert.True(seenOnWorker > 0, "no part ever ran on the worker in 20,000 calls");
-        _ = caller;
     }
 
     [Fact]
