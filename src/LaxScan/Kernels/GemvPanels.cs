@@ -33,8 +33,9 @@ internal sealed class GemvPanels
         long floats = ((long)Math.Max(0, Count - 1) * Width * k) + ((long)_lastStride * k);
         ArraySize.EnsureAllocatable(floats + AlignFloats, sizeof(float), "the GEMV's panel copy of W");
 
-        // The pinned heap never moves the array, so the aligned origin stays aligned.
-        _buffer = GC.AllocateUninitializedArray<float>((int)(floats + AlignFloats), pinned: true);
+        // The pinned heap never moves the array, so the aligned origin stays aligned; every float of every panel row is
+        // written below, so the buffer need not be zeroed (and a large one gets huge pages where the OS allows).
+        _buffer = LargeArrays.ForFill<float>(floats + AlignFloats, pinned: true);
         _origin = AlignedOrigin(_buffer);
         for (int p = 0; p < Count; p++)
         {

@@ -63,7 +63,7 @@ public static class Initializers
                 _ => Math.Sqrt(fanIn * fanOut),
             };
             float variance = (float)(scale / denominator);
-            var result = new NDArray<float>(shape);
+            NDArray<float> result = LargeArrays.ForFill(shape);   // every branch below writes every value
             Span<float> values = result.Span;
             switch (distribution)
             {
@@ -142,7 +142,7 @@ public static class Initializers
 
         return (key, shape, threefry) =>
         {
-            var result = new NDArray<float>(shape);
+            NDArray<float> result = LargeArrays.ForFill(shape);
             TruncatedNormalFill.Fill(key, result.Span, lower, upper, stddev, threefry, Numerics.SimdTiers.Default);
             return result;
         };
