@@ -107,14 +107,14 @@ internal static class Program
                 Add("native C, LaxScan's bits (bench/native)", "2", External.Native(o, hidden, 2, LaxState));
             }
 
-            Add("LaxScan GemvOperator", "1", Timed.Run(o.Seconds, 1, steps => Recur(op1.MultiplyTanh, x, steps)));
+            Add("LaxScan GemvOperator", "1", Timed.RunBlocks(o.Seconds, op1.MultiplyTanh, x));
             using (var auto = new GemvOperator(wArray))
             {
-                Add("LaxScan GemvOperator, threads: auto", auto.Threads.ToString(Inv), Timed.Run(o.Seconds, 1, steps => Recur(auto.MultiplyTanh, x, steps)));
+                Add("LaxScan GemvOperator, threads: auto", auto.Threads.ToString(Inv), Timed.RunBlocks(o.Seconds, auto.MultiplyTanh, x));
                 if (auto.Threads == 1 && Environment.ProcessorCount > 1)
                 {
                     using var forced = new GemvOperator(wArray, 2);
-                    Add("LaxScan GemvOperator, threads: 2 (forced)", forced.Threads.ToString(Inv), Timed.Run(o.Seconds, 1, steps => Recur(forced.MultiplyTanh, x, steps)));
+                    Add("LaxScan GemvOperator, threads: 2 (forced)", forced.Threads.ToString(Inv), Timed.RunBlocks(o.Seconds, forced.MultiplyTanh, x));
                 }
             }
 
@@ -348,6 +348,54 @@ internal sealed class Timed
 
     public Timed ShiftedBy(int offset) =>
         new() { Steps = Steps, Micros = Micros, Final = Final, First = First, Note = Note, Offset = offset, Retry = Retry is null ? null : () => Retry().ShiftedBy(offset) };
+
+    /// <summary>
+    /// T steps of <paramref name="step"/> from x, T sized so the run takes about <paramref name="seconds"/>, timed as 16
+    /// blocks with the state carried through; per step from the best block (as the native floor reports it).
+    /// </summary>
+    public static Timed RunBlocks(double seconds, Action<float[], float[]> step, float[] x) => Again(() =>
+    {
+        float[] a = (float[])x.Clone();
+        float[] b = new float[x.Length];
+        step(a, b);
+        int calls = 1;
+        while (true)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < calls; i++)
+            {
+                step(a, b);
+                (a, b) = (b, a);
+            }
+
+            if (Stopwatch.GetElapsedTime(t0).TotalSeconds >= 0.1 * seconds || calls > (1 << 26))
+            {
+                double perStep = Stopwatch.GetElapsedTime(t0).TotalSeconds / calls;
+                calls = (int)Math.Max(1, seconds / 16 / perStep);
+                break;
+            }
+
+            calls *= 4;
+        }
+
+        x.CopyTo(a, 0);
+        double best = double.MaxValue;
+        for (int block = 0; block < 16; block++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < calls; i++)
+            {
+                step(a, b);
+                (a, b) = (b, a);
+            }
+
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds / calls);
+        }
+
+        float[] first = new float[x.Length];
+        step(x, first);
+        return new Timed { Steps = 16 * calls, Micros = best * 1e6, Final = a, First = first };
+    });
 
     /// <summary>
     /// Per step as the best of 16 blocks of 2^k steps inside one run of about <paramref name="seconds"/>, timed by a
