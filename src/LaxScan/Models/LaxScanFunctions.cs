@@ -109,8 +109,9 @@ public sealed record LaxScanOptions
     public LinenOptions Linen { get; init; } = LinenOptions.Default;
 
     /// <summary>
-    /// Threads per step: 0 picks by size (one thread below 2^16 multiply-adds per step), 1 keeps to the calling thread;
-    /// capped at the processor count. The bits are the same either way.
+    /// Threads per step: 0 picks by size and by measuring (one thread below 2^16 multiply-adds per step; above, the team
+    /// or the caller alone, whichever is faster as the run goes), 1 keeps to the calling thread; capped at the processor
+    /// count. The bits are the same either way.
     /// </summary>
     public int Threads { get; init; }
 

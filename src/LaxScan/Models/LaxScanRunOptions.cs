@@ -13,8 +13,9 @@ public sealed record LaxScanRunOptions
     public static LaxScanRunOptions Default { get; } = new();
 
     /// <summary>
-    /// How many threads each step may use: 0 picks by size (one thread below 2^16 multiply-adds per step), 1 keeps to
-    /// the calling thread; capped at the processor count. The bits are the same either way.
+    /// How many threads each step may use: 0 picks by size and by measuring (one thread below 2^16 multiply-adds per
+    /// step; above, the team or the caller alone, whichever is faster as the run goes), 1 keeps to the calling thread;
+    /// capped at the processor count. The bits are the same either way.
     /// </summary>
     public int Threads { get; init; }
 

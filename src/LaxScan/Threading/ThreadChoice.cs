@@ -4,8 +4,9 @@ namespace LaxScan.Threading;
 
 /// <summary>
 /// Automatic threads that follow the machine: a repeated step runs in short groups of calls, alternately on the
-/// calling thread alone and on the whole team, three groups each; the faster way (best group) is then used for about
-/// the next 10 ms, after which it is measured again. On an idle machine two cores win from H = 256; on a shared one,
+/// calling thread alone and on the whole team, three groups each; the faster way (best group) is then used for the
+/// next 10 ms (or 16 times as long as the measurement took, for steps of milliseconds), after which it is measured
+/// again. On an idle machine two cores win from H = 256; on a shared one,
 /// whose other core is busy, one thread can be twice as fast, and the choice moves with the load. Which threads compute
 /// a step never changes its bits, so this only moves time.
 /// </summary>
@@ -14,7 +15,7 @@ internal struct ThreadChoice
     // A group lasts about this long, so a timestamp per group costs well under 1% of it.
     private static readonly long GroupTicks = Stopwatch.Frequency / 20_000;      // 50 us
 
-    // How long the chosen way runs before the next measurement.
+    // How long the chosen way runs at least before the next measurement.
     private static readonly long ExploitTicks = Stopwatch.Frequency / 100;       // 10 ms
 
     private const int ProbeGroups = 6;
@@ -23,6 +24,7 @@ internal struct ThreadChoice
     private int _callsLeft;       // calls left in the current group
     private int _probe;           // groups measured in this probe (even: team, odd: solo), or ProbeGroups when exploiting
     private long _groupStart;
+    private long _probeStart;
     private long _exploitEnd;
     private double _bestTeam;
     private double _bestSolo;
@@ -83,10 +85,17 @@ internal struct ThreadChoice
                 _bestSolo = Math.Min(_bestSolo, perCall);
             }
 
+            if (_probe == 0)
+            {
+                _probeStart = _groupStart;
+            }
+
             if (++_probe == ProbeGroups)
             {
+                // Measuring runs the slower way for half its groups, so the chosen way then runs at least 16 times as
+                // long as the measurement took (steps of milliseconds make a measurement longer than 10 ms).
                 _useTeam = _bestTeam <= _bestSolo;
-                _exploitEnd = now + ExploitTicks;
+                _exploitEnd = now + Math.Max(ExploitTicks, 16 * (now - _probeStart));
             }
         }
         else if (now >= _exploitEnd)
