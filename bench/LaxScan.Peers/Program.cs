@@ -166,7 +166,7 @@ internal static class Program
         }
 
         Say(string.Empty);
-        Say("ratio = peer us/step / the fastest LaxScan row with no more threads (a 1-thread peer is compared with LaxScan on 1 thread; a multi-thread one with LaxScan's best);");
+        Say("ratio = peer us/step / the fastest LaxScan GemvOperator row with no more threads (a 1-thread peer against LaxScan on 1 thread; a multi-thread one against LaxScan's best); native = the native floor at the row's thread count (1 thread for a 1-thread row, the faster native run otherwise), x nat = us/step / native;");
         Say("bits = final state after T steps bit-equal to LaxScan's after the same T; ulp T / ulp 1 = max ulp distance after T steps / after one step.");
         Say(string.Empty);
 
