@@ -6,7 +6,7 @@ namespace LaxScan.Nn;
 /// <c>jax.nn.initializers</c> for float32: factories that return an <see cref="Initializer"/>, computing exactly
 /// what JAX computes so the arrays are bit-identical.
 /// </summary>
-public static class Initializers
+public static partial class Initializers
 {
     // The standard deviation of a standard normal truncated to (-2, 2): dividing by it restores unit variance.
     private const float TruncatedNormalStddev = 0.87962566103423978f;
