@@ -13,15 +13,16 @@ public static class LinenTransforms
     /// <typeparam name="TCarry">The carry type.</typeparam>
     /// <param name="body">The module to scan: one step, <c>(carry, x) -&gt; (carry, y)</c>; x and y may be null (JAX's None).</param>
     /// <param name="options">nn.scan's arguments; null for nn.RNN's.</param>
+    /// <param name="name">The module's explicit name (Flax's <c>name=</c>), or null to be autonamed <c>ScanBody_i</c>.</param>
     /// <exception cref="NotSupportedException">An option LaxScan does not implement (see <see cref="ScanOptions"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">unroll &lt; 1 or a negative length.</exception>
-    public static ScanModule<TCarry> Scan<TCarry>(Module<(TCarry Carry, NDArray<float>? X), (TCarry Carry, NDArray<float>? Y)> body, ScanOptions? options = null)
+    public static ScanModule<TCarry> Scan<TCarry>(Module<(TCarry Carry, NDArray<float>? X), (TCarry Carry, NDArray<float>? Y)> body, ScanOptions? options = null, string? name = null)
         where TCarry : notnull
     {
         ArgumentNullException.ThrowIfNull(body);
         options ??= ScanOptions.Default;
         options.Validate();
-        return new ScanModule<TCarry>(body, options);
+        return new ScanModule<TCarry>(body, options) { Name = name };
     }
 
     /// <summary>
@@ -31,10 +32,11 @@ public static class LinenTransforms
     /// </summary>
     /// <param name="cell">The cell.</param>
     /// <param name="options">nn.scan's arguments; null for nn.RNN's.</param>
+    /// <param name="name">The module's explicit name, or null to be autonamed <c>ScanLSTMCell_i</c> and so on.</param>
     /// <exception cref="NotSupportedException">An option LaxScan does not implement (see <see cref="ScanOptions"/>).</exception>
-    public static ScanModule<RnnCarry> Scan(RecurrentCell cell, ScanOptions? options = null)
+    public static ScanModule<RnnCarry> Scan(RecurrentCell cell, ScanOptions? options = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(cell);
-        return Scan<RnnCarry>(new CellStep(cell), options);
+        return Scan<RnnCarry>(new CellStep(cell), options, name);
     }
 }
