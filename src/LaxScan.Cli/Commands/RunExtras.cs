@@ -10,7 +10,7 @@ namespace LaxScan.Cli.Commands;
 /// </summary>
 internal sealed class RunExtras
 {
-    private RunExtras(Command command)
+    private RunExtras(Command command, string? traceDescription)
     {
         Threads = CliOptions.Create<int>(
             "--threads",
@@ -20,7 +20,7 @@ internal sealed class RunExtras
         Trace = CliOptions.FilePath(
             "--trace",
             "FILE.npy",
-            "Also write every state, step 0 = tanh(x @ W) then each of the T steps, as float32 of shape (T + 1, H) (or (T + 1, B, H)), streamed to disk as the run goes; complete or not at all. The free disk space is checked first.");
+            traceDescription ?? "Also write every state, step 0 = tanh(x @ W) then each of the T steps, as float32 of shape (T + 1, H) (or (T + 1, B, H)), streamed to disk as the run goes; complete or not at all. The free disk space is checked first.");
         Progress = new Option<bool>("--progress") { Description = "Show the progress line on standard error even when it is not a terminal. [default: only on a terminal, for runs over a second]" };
         NoProgress = new Option<bool>("--no-progress") { Description = "Never show the progress line." };
         command.Options.Add(Threads);
@@ -48,8 +48,8 @@ internal sealed class RunExtras
     /// <summary><c>--no-progress</c>.</summary>
     public Option<bool> NoProgress { get; }
 
-    /// <summary>Adds the options to <paramref name="command"/>.</summary>
-    public static RunExtras AddTo(Command command) => new(command);
+    /// <summary>Adds the options to <paramref name="command"/>; <paramref name="traceDescription"/> says what its trace holds (default: run's states).</summary>
+    public static RunExtras AddTo(Command command, string? traceDescription = null) => new(command, traceDescription);
 
     /// <summary>The thread count; negative values reach the library, which names the rule.</summary>
     public int GetThreads(ParseResult result) => result.GetValue(Threads) ?? 0;

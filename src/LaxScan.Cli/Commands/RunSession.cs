@@ -58,20 +58,42 @@ internal sealed class RunSession : IDisposable
     /// Runs <paramref name="compute"/> inside a session: returns its result with the trace complete, or null when
     /// Ctrl-C or SIGTERM stopped it (the trace deleted, the progress line erased).
     /// </summary>
-    public static NDArray<float>? Run(CliContext context, long steps, Shape xShape, string? tracePath, ProgressMode progress, Func<RunSession, NDArray<float>> compute)
+    public static NDArray<float>? Run(CliContext context, long steps, Shape xShape, string? tracePath, ProgressMode progress, Func<RunSession, NDArray<float>> compute) =>
+        RunTraced(context, steps, tracePath is null ? null : TraceShape(tracePath, steps, xShape), tracePath, progress, compute);
+
+    /// <summary>
+    /// <see cref="Run(CliContext, long, Shape, string?, ProgressMode, Func{RunSession, NDArray{float}})"/> for any command
+    /// whose run reports <paramref name="progressSteps"/> steps and traces rows of <paramref name="traceShape"/> (its
+    /// first axis counts the rows written, in order, through <see cref="Observe"/>).
+    /// </summary>
+    public static T? RunTraced<T>(CliContext context, long progressSteps, Shape? traceShape, string? tracePath, ProgressMode progress, Func<RunSession, T> compute)
+        where T : class
     {
-        using RunSession session = Start(context, steps, xShape, tracePath, progress);
+        using RunSession session = StartSession(context, progressSteps, traceShape, tracePath, progress);
         try
         {
-            NDArray<float> state = compute(session);
+            T result = compute(session);
             session.Complete();
-            return state;
+            return result;
         }
         catch (OperationCanceledException) when (session.Interrupted)
         {
             return null;
         }
     }
+
+    /// <summary>Cancelled by Ctrl-C or SIGTERM.</summary>
+    public CancellationToken Token => _interrupt.Token;
+
+    /// <summary>Reports a finished step: its trace row (when tracing) and the progress count.</summary>
+    public void Observe(long step, ReadOnlySpan<float> traceRow)
+    {
+        _trace?.WriteRow(traceRow);
+        _progress?.Report(step);
+    }
+
+    /// <summary>Whether <see cref="Observe"/> writes trace rows, so a caller can skip building them.</summary>
+    public bool Tracing => _trace is not null;
 
     /// <summary>Writes the one error line of an interrupted run and returns its exit code.</summary>
     public static int ReportInterrupted(CliContext context)
@@ -87,9 +109,12 @@ internal sealed class RunSession : IDisposable
     /// <param name="xShape">The shape of x: each trace row is one state of that shape.</param>
     /// <param name="tracePath"><c>--trace</c>, or null.</param>
     /// <param name="progress">The <c>--progress</c>/<c>--no-progress</c> choice.</param>
-    public static RunSession Start(CliContext context, long steps, Shape xShape, string? tracePath, ProgressMode progress)
+    public static RunSession Start(CliContext context, long steps, Shape xShape, string? tracePath, ProgressMode progress) =>
+        StartSession(context, steps, tracePath is null ? null : TraceShape(tracePath, steps, xShape), tracePath, progress);
+
+    private static RunSession StartSession(CliContext context, long steps, Shape? traceShape, string? tracePath, ProgressMode progress)
     {
-        NpyStreamWriter<float>? trace = tracePath is null ? null : CreateTrace(tracePath, steps, xShape);
+        NpyStreamWriter<float>? trace = tracePath is null ? null : CreateTrace(tracePath, traceShape!);
         InterruptSignal? interrupt = null;
         try
         {
@@ -133,7 +158,8 @@ internal sealed class RunSession : IDisposable
         _interrupt.Dispose();
     }
 
-    private static NpyStreamWriter<float> CreateTrace(string path, long steps, Shape xShape)
+    /// <summary>run's trace: T + 1 states of x's shape.</summary>
+    private static Shape TraceShape(string path, long steps, Shape xShape)
     {
         // A .npy dimension here is an int32, so T + 1 rows must fit one.
         if (steps >= int.MaxValue)
@@ -141,8 +167,12 @@ internal sealed class RunSession : IDisposable
             throw new ArgumentException($"--trace '{path}' would hold T + 1 = {steps + 1:N0} states, more than the {int.MaxValue:N0} rows a trace can have; trace at most {int.MaxValue - 1:N0} steps");
         }
 
-        var shape = new Shape([(int)(steps + 1), .. xShape.Dimensions]);
-        UInt128 bytes = (UInt128)(ulong)(steps + 1) * (ulong)xShape.Size * sizeof(float);
+        return new Shape([(int)(steps + 1), .. xShape.Dimensions]);
+    }
+
+    private static NpyStreamWriter<float> CreateTrace(string path, Shape shape)
+    {
+        UInt128 bytes = (UInt128)(ulong)shape.Size * sizeof(float);
         string full = Path.GetFullPath(path);
         string? directory = Path.GetDirectoryName(full);
         if (directory is not null && Directory.Exists(directory))
