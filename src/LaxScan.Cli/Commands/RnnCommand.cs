@@ -77,6 +77,7 @@ internal static class RnnCommand
                 context,
                 total,
                 traceShape,
+                traceShape.Rank - 2,
                 extras.GetTrace(result),
                 extras.GetProgress(result),
                 session =>

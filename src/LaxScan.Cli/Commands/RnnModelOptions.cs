@@ -30,13 +30,14 @@ internal sealed class RnnModelOptions
 
         command.Validators.Add(result =>
         {
-            RecurrentCellKind? cell = result.GetValue(Cell);
-            if (result.GetValue(NoResetGate) && cell is not null and not RecurrentCellKind.Mgu)
+            // The word as given: GetValue would throw on a word the parser already refused.
+            string? cell = result.GetResult(Cell)?.Tokens.LastOrDefault()?.Value;
+            if (result.GetValue(NoResetGate) && cell is not null and not "mgu")
             {
                 result.AddError("--no-reset-gate is an option of the MGU cell; use it with --cell mgu");
             }
 
-            if (result.GetValue(Residual) && cell is not null and not RecurrentCellKind.Simple)
+            if (result.GetValue(Residual) && cell is not null and not "simple")
             {
                 result.AddError("--residual is an option of the simple cell; use it with --cell simple");
             }

@@ -59,17 +59,17 @@ internal sealed class RunSession : IDisposable
     /// Ctrl-C or SIGTERM stopped it (the trace deleted, the progress line erased).
     /// </summary>
     public static NDArray<float>? Run(CliContext context, long steps, Shape xShape, string? tracePath, ProgressMode progress, Func<RunSession, NDArray<float>> compute) =>
-        RunTraced(context, steps, tracePath is null ? null : TraceShape(tracePath, steps, xShape), tracePath, progress, compute);
+        RunTraced(context, steps, tracePath is null ? null : TraceShape(tracePath, steps, xShape), 1, tracePath, progress, compute);
 
     /// <summary>
     /// <see cref="Run(CliContext, long, Shape, string?, ProgressMode, Func{RunSession, NDArray{float}})"/> for any command
-    /// whose run reports <paramref name="progressSteps"/> steps and traces rows of <paramref name="traceShape"/> (its
-    /// first axis counts the rows written, in order, through <see cref="Observe"/>).
+    /// whose run reports <paramref name="progressSteps"/> steps and traces <paramref name="traceShape"/>, whose first
+    /// <paramref name="traceRowAxes"/> axes index the rows written, in order, through <see cref="Observe"/>.
     /// </summary>
-    public static T? RunTraced<T>(CliContext context, long progressSteps, Shape? traceShape, string? tracePath, ProgressMode progress, Func<RunSession, T> compute)
+    public static T? RunTraced<T>(CliContext context, long progressSteps, Shape? traceShape, int traceRowAxes, string? tracePath, ProgressMode progress, Func<RunSession, T> compute)
         where T : class
     {
-        using RunSession session = StartSession(context, progressSteps, traceShape, tracePath, progress);
+        using RunSession session = StartSession(context, progressSteps, traceShape, tracePath, progress, traceRowAxes);
         try
         {
             T result = compute(session);
@@ -112,9 +112,9 @@ internal sealed class RunSession : IDisposable
     public static RunSession Start(CliContext context, long steps, Shape xShape, string? tracePath, ProgressMode progress) =>
         StartSession(context, steps, tracePath is null ? null : TraceShape(tracePath, steps, xShape), tracePath, progress);
 
-    private static RunSession StartSession(CliContext context, long steps, Shape? traceShape, string? tracePath, ProgressMode progress)
+    private static RunSession StartSession(CliContext context, long steps, Shape? traceShape, string? tracePath, ProgressMode progress, int rowAxes = 1)
     {
-        NpyStreamWriter<float>? trace = tracePath is null ? null : CreateTrace(tracePath, traceShape!);
+        NpyStreamWriter<float>? trace = tracePath is null ? null : CreateTrace(tracePath, traceShape!, rowAxes);
         InterruptSignal? interrupt = null;
         try
         {
@@ -170,7 +170,7 @@ internal sealed class RunSession : IDisposable
         return new Shape([(int)(steps + 1), .. xShape.Dimensions]);
     }
 
-    private static NpyStreamWriter<float> CreateTrace(string path, Shape shape)
+    private static NpyStreamWriter<float> CreateTrace(string path, Shape shape, int rowAxes)
     {
         UInt128 bytes = (UInt128)(ulong)shape.Size * sizeof(float);
         string full = Path.GetFullPath(path);
@@ -185,6 +185,6 @@ internal sealed class RunSession : IDisposable
             }
         }
 
-        return new NpyStreamWriter<float>(path, shape);
+        return new NpyStreamWriter<float>(path, shape, rowAxes);
     }
 }

@@ -21,6 +21,21 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
     /// <exception cref="IOException">The temporary file cannot be created (<see cref="DirectoryNotFoundException"/> if the directory does not exist).</exception>
     /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
     public NpyStreamWriter(string path, Shape shape)
+        : this(path, shape, 1)
+    {
+    }
+
+    /// <summary>
+    /// Starts writing a .npy file whose rows are indexed by its first <paramref name="rowAxes"/> axes together, in C
+    /// order: for shape (2, 5, 3, 4) and two row axes there are 10 rows of 12 elements.
+    /// </summary>
+    /// <param name="path">The file to create or replace once complete.</param>
+    /// <param name="shape">The shape of the whole array.</param>
+    /// <param name="rowAxes">How many leading axes index the rows, from 1 to the rank.</param>
+    /// <exception cref="ArgumentException">The shape has rank 0, <paramref name="rowAxes"/> is out of range, or the rows or a row hold more than <see cref="int.MaxValue"/> elements.</exception>
+    /// <exception cref="IOException">The temporary file cannot be created.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
+    public NpyStreamWriter(string path, Shape shape, int rowAxes)
     {
         ArgumentNullException.ThrowIfNull(shape);
         NpyReader.EnsureLittleEndianHost();
@@ -30,8 +45,23 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
             ThrowHelper.ThrowArgument($"a streamed .npy file is written row by row along its first axis, so its shape needs rank >= 1, not {shape}", nameof(shape));
         }
 
+        if (rowAxes < 1 || rowAxes > shape.Rank)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange($"the rows of an array of shape {shape} are indexed by 1 to {shape.Rank} leading axes, not {rowAxes}", nameof(rowAxes));
+        }
+
+        long rowCount = 1;
+        foreach (int d in shape.Dimensions[..rowAxes])
+        {
+            rowCount *= d;
+            if (rowCount > int.MaxValue)
+            {
+                ThrowHelper.ThrowArgument($"an array of shape {shape} has more than {int.MaxValue} rows over its first {rowAxes} axes", nameof(shape));
+            }
+        }
+
         long rowLength = 1;
-        foreach (int d in shape.Dimensions[1..])
+        foreach (int d in shape.Dimensions[rowAxes..])
         {
             // Multiplied here rather than as Size / shape[0], which is undefined when there are no rows.
             rowLength *= d;
@@ -42,6 +72,7 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
         }
 
         Shape = shape;
+        RowCount = (int)rowCount;
         RowLength = (int)rowLength;
         _file = AtomicFile.Create(path);
         try
@@ -61,8 +92,8 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
     /// <summary>The shape of the whole array.</summary>
     public Shape Shape { get; }
 
-    /// <summary>The number of rows the array holds: its first dimension.</summary>
-    public int RowCount => Shape[0];
+    /// <summary>The number of rows the array holds: its first dimension (or the product of its row axes).</summary>
+    public int RowCount { get; }
 
     /// <summary>The number of elements in one row: the product of the dimensions after the first.</summary>
     public int RowLength { get; }
