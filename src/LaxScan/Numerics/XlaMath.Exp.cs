@@ -24,7 +24,9 @@ public static partial class XlaMath
     /// <summary>The exponential function, as XLA:CPU computes it for float32.</summary>
     /// <remarks>
     /// Inputs are clamped to [-87.8, 88.8] first, so -inf gives 0 and +inf gives +inf; results below 2^-126 flush to
-    /// zero; a subnormal x gives 1; NaN gives NaN. XLA's own comment: exp(88.7228394) is float.MaxValue, not +inf.
+    /// zero; a subnormal x gives 1; NaN gives NaN. Above x = 88.376 the exponent is clamped to 127 and the result is a
+    /// few ulps off e^x, as in XLA. XLA's comment says exp(88.7228394) is float.MaxValue; that was under 2019's fast
+    /// math, and the contraction rule of JAX 0.11.0 gives +inf here (docs/parity.md).
     /// </remarks>
     public static float Exp(float x)
     {
