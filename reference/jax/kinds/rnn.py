@@ -1,187 +1,143 @@
-"""Reference cases for LaxScan's recurrent family, to run where JAX and Flax are installed (JAX_PLATFORMS=cpu).
+"""Flax's recurrent family (kinds 'rnn' and 'rnn_math'): every cell inside nn.RNN, nn.RNN's options, nn.Bidirectional,
+nn.scan over a cell and the seed's module written with nn.scan; and XLA's exp and sigmoid over edge and random inputs.
 
-A harness kind: `make_cases(variant)` returns the case list (plain JSON: ids, model descriptions, inputs as float32
-bit patterns); `run(case)` computes one case with JAX + Flax and returns its results as float32 bit patterns, so the
-LaxScan side (the `rnn` verify handler) can compare bits. Python standard library only in make_cases.
+What LaxScan derives from the sources for these (docs/parity.md, "Recurrent family") has not been checked against a
+JAX run yet; the first bundle with these cases does it.
 
-What the cases check (docs/parity.md, "Recurrent family"; all of it read in the sources, none of it run yet):
-  * every cell (simple, simple with residual, GRU, MGU with and without the reset gate, LSTM, OptimizedLSTM) inside
-    nn.RNN, for H around the GEMV's tiles of 8 and the vector widths: outputs and final carry;
-  * init: params paths, order and bits with a bit-exact recurrent initializer (lecun_normal), and the
-    flax.serialization.to_bytes bytes of those variables (LaxScan writes the same bytes);
-  * apply of JAX's own params with Flax's default orthogonal() (shipped as to_bytes, so LaxScan applies JAX's values);
-  * nn.RNN options: reverse, keep_order, return_carry, seq_lengths (flip and last-carry gather), time_major, unroll;
-    nn.Bidirectional; nn.scan(nn.LSTMCell) with in_axes=1; the seed's module written with nn.scan;
-  * a batch (B, T, F) run row by row (LaxScan's promise is each row's single-sequence bits, not XLA's batched dots);
-  * exp and sigmoid elementwise on edge and random inputs, eager and inside a jitted scan.
+Kind 'rnn'. Case fields:
+  model: 'rnn' | 'bidirectional' | 'scan_cell' (nn.scan(Cell, in_axes=1, out_axes=1) as the root) |
+         'seed_scan' (the seed's module with nn.scan, W at params/ScanStep_0/W)
+  cell: 'simple' | 'simple_residual' | 'gru' | 'mgu' | 'mgu_no_reset' | 'lstm' | 'optimized_lstm' (not for seed_scan)
+  hidden, xshape, x (bits), seed (the init key, PRNGKey(seed)), steps (seed_scan only)
+  recurrent_init: 'lecun_normal' (every param is JAX's bits: LaxScan's init is compared) or 'orthogonal' (Flax's
+         default, a LAPACK QR: LaxScan applies JAX's params, read from msgpack_hex)
+  rows: true for a batch x (B, T, F) that JAX runs one row at a time (LaxScan's promise for a batch)
+  options: reverse, keep_order, return_carry, time_major (booleans), unroll (int), seq_lengths (one per row)
+Result fields:
+  out [bits, shape]                        the outputs (for scan_cell, the ys; for seed_scan, the final carry)
+  carry_c, carry_h [bits, shape]           with return_carry (or scan_cell): the carry parts (carry_h alone for
+                                           non-LSTM cells); Bidirectional: carry_forward_c, carry_backward_h, ...
+  msgpack_hex                              flax.serialization.to_bytes(variables), as hex
 
-Each case is computed as JAX runs it: init and apply eagerly (no outer jit), the RNN's scan compiled by lax.scan.
+Kind 'rnn_math'. Case fields: fn ('exp' | 'sigmoid'), x (bits). Result fields: eager, in_scan (flat bit lists), as
+kind 'math' has them.
 """
-import math
-import struct
+from common import f2b, finite_bits, uniform_bits
 
-KIND = 'rnn'
-CELLS = ['simple', 'simple-residual', 'gru', 'mgu', 'mgu-no-reset', 'lstm', 'optimized-lstm']
-HIDDEN = [1, 3, 8, 9, 17, 64, 256]
+KINDS = ('rnn', 'rnn_math')
+CELLS = ('simple', 'simple_residual', 'gru', 'mgu', 'mgu_no_reset', 'lstm', 'optimized_lstm')
 
 
-def _f2b(x):
-    return struct.unpack('<I', struct.pack('<f', x))[0]
+def _case(cases, **fields):
+    cases.append(dict(fields))
 
 
-def _b2f(b):
-    return struct.unpack('<f', struct.pack('<I', b & 0xFFFFFFFF))[0]
-
-
-def _splitmix(seed):
-    s = seed & 0xFFFFFFFFFFFFFFFF
-    while True:
-        s = (s + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-        z = s
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-        yield z ^ (z >> 31)
-
-
-def _uniform_bits(n, lo, hi, seed):
-    g = _splitmix(seed)
-    return [_f2b(lo + (hi - lo) * next(g) / 2.0 ** 64) for _ in range(n)]
-
-
-def _seq(shape, seed, scale=2.0):
-    n = 1
-    for d in shape:
-        n *= d
-    return {'shape': list(shape), 'bits': _uniform_bits(n, -scale, scale, seed)}
-
-
-def make_cases(variant=1):
-    v = max(1, int(variant))
-    salt = 7919 * v
+def make_cases(variant, full=False):
+    salt = 7919 * variant
+    hiddens = (1, 3, 8, 9, 17, 64, 256) if full else (1, 3, 8, 9, 17, 64)
     cases = []
-    add = cases.append
     i = 0
-    # 1. Every cell in nn.RNN, init with a bit-exact recurrent initializer and with Flax's default.
+    # 1. Every cell in nn.RNN, with a bit-exact recurrent initializer (init compared) and with Flax's default.
     for cell in CELLS:
-        for h in HIDDEN:
+        for h in hiddens:
             for init in ('lecun_normal', 'orthogonal'):
                 i += 1
-                f = 5 if h < 64 else 16
-                t = 12 if h < 256 else 6
-                add({'id': f'rnn/{cell}/h{h}/{init}/v{v}', 'kind': KIND, 'model': 'rnn', 'cell': cell, 'hidden': h,
-                     'recurrent_init': init, 'seed': (i * 31 + salt) % 1000, 'x': _seq((t, f), salt + i),
-                     'options': {'return_carry': True}})
-    # 2. nn.RNN options, on the LSTM and the GRU.
-    option_sets = [
+                f, t = (5, 12) if h < 64 else (16, 6)
+                _case(cases, id='rnn_%s_h%d_%s' % (cell, h, init), kind='rnn', model='rnn', cell=cell, hidden=h,
+                      recurrent_init=init, seed=(31 * i + salt) % 1000, xshape=[t, f],
+                      x=uniform_bits(t * f, -2, 2, 5000 + i + salt), options={'return_carry': True})
+    # 2. nn.RNN's options, on the LSTM and the GRU.
+    option_sets = (
         ('reverse', {'reverse': True, 'return_carry': True}),
-        ('reverse-keep-order', {'reverse': True, 'keep_order': True, 'return_carry': True}),
-        ('seq-lengths', {'seq_lengths': [9], 'return_carry': True}),
-        ('seq-lengths-reverse', {'seq_lengths': [5], 'reverse': True, 'keep_order': True, 'return_carry': True}),
-        ('seq-lengths-zero', {'seq_lengths': [0], 'return_carry': True}),
-        ('time-major', {'time_major': True, 'return_carry': True}),
-        ('unroll-3', {'unroll': 3, 'return_carry': True}),
-    ]
+        ('reverse_keep_order', {'reverse': True, 'keep_order': True, 'return_carry': True}),
+        ('seq_lengths', {'seq_lengths': [9], 'return_carry': True}),
+        ('seq_lengths_reverse', {'seq_lengths': [5], 'reverse': True, 'keep_order': True, 'return_carry': True}),
+        ('seq_lengths_zero', {'seq_lengths': [0], 'return_carry': True}),
+        ('time_major', {'time_major': True, 'return_carry': True}),
+        ('unroll_3', {'unroll': 3, 'return_carry': True}),
+    )
     for cell in ('lstm', 'gru'):
-        for name, opts in option_sets:
+        for name, options in option_sets:
             i += 1
-            add({'id': f'rnn-options/{cell}/{name}/v{v}', 'kind': KIND, 'model': 'rnn', 'cell': cell, 'hidden': 9,
-                 'recurrent_init': 'lecun_normal', 'seed': (i * 31 + salt) % 1000, 'x': _seq((10, 4), salt + i),
-                 'options': opts})
-    # 3. A batch, row by row, with per-row lengths.
+            _case(cases, id='rnn_opt_%s_%s' % (cell, name), kind='rnn', model='rnn', cell=cell, hidden=9,
+                  recurrent_init='lecun_normal', seed=(31 * i + salt) % 1000, xshape=[10, 4],
+                  x=uniform_bits(40, -2, 2, 6000 + i + salt), options=options)
+    # 3. A batch, each row run alone (LaxScan's promise), with per-row lengths.
     for cell in ('lstm', 'mgu'):
         i += 1
-        add({'id': f'rnn-batch/{cell}/v{v}', 'kind': KIND, 'model': 'rnn-rows', 'cell': cell, 'hidden': 17,
-             'recurrent_init': 'lecun_normal', 'seed': (i * 31 + salt) % 1000, 'x': _seq((3, 8, 4), salt + i),
-             'options': {'seq_lengths': [8, 3, 6], 'return_carry': True}})
-    # 4. nn.Bidirectional.
-    for cell in ('lstm', 'gru', 'optimized-lstm'):
+        _case(cases, id='rnn_rows_%s' % cell, kind='rnn', model='rnn', cell=cell, hidden=17, rows=True,
+              recurrent_init='lecun_normal', seed=(31 * i + salt) % 1000, xshape=[3, 8, 4],
+              x=uniform_bits(96, -2, 2, 7000 + i + salt), options={'seq_lengths': [8, 3, 6], 'return_carry': True})
+    # 4. nn.Bidirectional with Flax's default (orthogonal) recurrent kernels, applied from JAX's params.
+    for cell in ('lstm', 'gru', 'optimized_lstm'):
         for h in (8, 9):
             i += 1
-            add({'id': f'bidirectional/{cell}/h{h}/v{v}', 'kind': KIND, 'model': 'bidirectional', 'cell': cell,
-                 'hidden': h, 'recurrent_init': 'orthogonal', 'seed': (i * 31 + salt) % 1000,
-                 'x': _seq((7, 3), salt + i), 'options': {'return_carry': True, 'seq_lengths': [5]}})
-    # 5. nn.scan(nn.LSTMCell, in_axes=1, out_axes=1) as a root module, and the seed's module written with nn.scan.
+            _case(cases, id='bi_%s_h%d' % (cell, h), kind='rnn', model='bidirectional', cell=cell, hidden=h,
+                  recurrent_init='orthogonal', seed=(31 * i + salt) % 1000, xshape=[7, 3],
+                  x=uniform_bits(21, -2, 2, 8000 + i + salt), options={'return_carry': True, 'seq_lengths': [5]})
+    # 5. nn.scan over a cell as the root, and the seed's module written with nn.scan.
     i += 1
-    add({'id': f'nn-scan/lstm-cell/v{v}', 'kind': KIND, 'model': 'nn-scan-cell', 'cell': 'lstm', 'hidden': 6,
-         'recurrent_init': 'orthogonal', 'seed': (i * 31 + salt) % 1000, 'x': _seq((1, 9, 3), salt + i), 'options': {}})
+    _case(cases, id='scan_lstm_cell', kind='rnn', model='scan_cell', cell='lstm', hidden=6, recurrent_init='orthogonal',
+          seed=(31 * i + salt) % 1000, xshape=[1, 9, 3], x=uniform_bits(27, -2, 2, 9000 + i + salt), options={})
     for h, steps in ((4, 10), (9, 3), (64, 50)):
         i += 1
-        add({'id': f'nn-scan/seed/h{h}/t{steps}/v{v}', 'kind': KIND, 'model': 'seed-nn-scan', 'hidden': h,
-             'steps': steps, 'seed': (i * 31 + salt) % 1000, 'x': _seq((h,), salt + i, 1.0), 'options': {}})
-    # 6. exp and sigmoid elementwise: edges, the flush boundary, random values.
-    edges = [0.0, -0.0, 1.0, -1.0, 88.7228394, 88.8, -87.8, -87.5, 87.0, -88.0, 20.0, -20.0, 1e-30, -1e-30,
-             float('inf'), float('-inf')]
-    edge_bits = [_f2b(x) for x in edges] + [0x00000001, 0x807FFFFF, 0x00800000, 0x42B17218, 0x42B17217]
-    for name, bits in (('edges', edge_bits), ('random', _uniform_bits(4096, -100.0, 100.0, salt + 99)),
-                       ('near', _uniform_bits(4096, -5.0, 5.0, salt + 98))):
-        add({'id': f'elementwise/{name}/v{v}', 'kind': KIND, 'model': 'elementwise', 'x_bits': bits, 'options': {}})
+        _case(cases, id='seed_scan_h%d_t%d' % (h, steps), kind='rnn', model='seed_scan', hidden=h, steps=steps,
+              recurrent_init='lecun_normal', seed=(31 * i + salt) % 1000, xshape=[h],
+              x=uniform_bits(h, -1, 1, 9500 + i + salt), options={})
+    # 6. exp and sigmoid: XLA's clamp bounds, the flush boundary, exp(88.7228394) (XLA's comment says max-float, the
+    #    contraction rule says inf), random finite and moderate values.
+    edges = [0, 0x80000000, 1, 0x807FFFFF, 0x00800000, 0x3F800000, 0xBF800000, 0x42B17218, 0x42B17217, 0x42B1999A,
+             0xC2AF999A, 0xC2AF0000, 0x42AE0000, 0xC2B00000, 0x41A00000, 0xC1A00000, 0x7F800000, 0xFF800000, 0x7FC00000]
+    n = 3000 if full else 600
+    for fn in ('exp', 'sigmoid'):
+        xs = edges + finite_bits(n, 4242 + salt) + uniform_bits(n, -100, 100, 4243 + salt) + uniform_bits(n, -6, 6, 4244 + salt)
+        _case(cases, id='rnn_math_%s' % fn, kind='rnn_math', fn=fn, x=xs)
     return cases
 
 
-def _f32_bits(a):
-    import numpy as np
-    a = np.asarray(a, dtype=np.float32)
-    return {'shape': list(a.shape), 'bits': a.reshape(-1).view(np.uint32).tolist()}
-
-
-def _from_bits(d):
-    import numpy as np
-    return np.array(d['bits'], dtype=np.uint32).view(np.float32).reshape(d['shape'])
-
-
-def _cell(nn, kind, hidden, recurrent_init):
-    init = nn.initializers.lecun_normal() if recurrent_init == 'lecun_normal' else nn.initializers.orthogonal()
+def _cell(nn, case):
+    init = nn.initializers.lecun_normal() if case['recurrent_init'] == 'lecun_normal' else nn.initializers.orthogonal()
+    h = case['hidden']
     return {
-        'simple': lambda: nn.SimpleCell(hidden, recurrent_kernel_init=init),
-        'simple-residual': lambda: nn.SimpleCell(hidden, recurrent_kernel_init=init, residual=True),
-        'gru': lambda: nn.GRUCell(hidden, recurrent_kernel_init=init),
-        'mgu': lambda: nn.MGUCell(hidden, recurrent_kernel_init=init),
-        'mgu-no-reset': lambda: nn.MGUCell(hidden, recurrent_kernel_init=init, reset_gate=False),
-        'lstm': lambda: nn.LSTMCell(hidden, recurrent_kernel_init=init),
-        'optimized-lstm': lambda: nn.OptimizedLSTMCell(hidden, recurrent_kernel_init=init),
-    }[kind]()
+        'simple': lambda: nn.SimpleCell(h, recurrent_kernel_init=init),
+        'simple_residual': lambda: nn.SimpleCell(h, recurrent_kernel_init=init, residual=True),
+        'gru': lambda: nn.GRUCell(h, recurrent_kernel_init=init),
+        'mgu': lambda: nn.MGUCell(h, recurrent_kernel_init=init),
+        'mgu_no_reset': lambda: nn.MGUCell(h, recurrent_kernel_init=init, reset_gate=False),
+        'lstm': lambda: nn.LSTMCell(h, recurrent_kernel_init=init),
+        'optimized_lstm': lambda: nn.OptimizedLSTMCell(h, recurrent_kernel_init=init),
+    }[case['cell']]()
 
 
-def _carry_bits(carry):
-    import jax
-    return [_f32_bits(leaf) for leaf in jax.tree_util.tree_leaves(carry)]
-
-
-def _leaves(variables):
-    from flax import traverse_util
-    flat = traverse_util.flatten_dict(variables, sep='/')
-    return {k: _f32_bits(v) for k, v in flat.items()}
+def _put_carry(result, prefix, carry, jax):
+    leaves = jax.tree_util.tree_leaves(carry)
+    from common import f32_bits
+    if len(leaves) == 2:
+        result[prefix + '_c'] = f32_bits(leaves[0])
+    result[prefix + '_h'] = f32_bits(leaves[-1])
 
 
 def run(case):
-    import jax
-    import jax.numpy as jnp
-    import numpy as np
+    from common import jax_modules, f32_bits, from_bits
     import flax.linen as nn
     from flax import serialization
+    jax, jnp, np = jax_modules()
 
-    model = case['model']
-    opts = dict(case.get('options', {}))
-    result = {'id': case['id']}
-    if model == 'elementwise':
-        x = jnp.asarray(np.array(case['x_bits'], dtype=np.uint32).view(np.float32))
-        result['exp_eager'] = _f32_bits(jnp.exp(x))
-        result['sigmoid_eager'] = _f32_bits(jax.nn.sigmoid(x))
-
-        @jax.jit
-        def in_scan(v):
-            def body(c, xi):
-                return c, (jnp.exp(xi), jax.nn.sigmoid(xi))
-            return jax.lax.scan(body, jnp.float32(0), v)[1]
-        e, s = in_scan(x)
-        result['exp_scan'] = _f32_bits(e)
-        result['sigmoid_scan'] = _f32_bits(s)
-        return result
+    if case['kind'] == 'rnn_math':
+        fn = {'exp': jnp.exp, 'sigmoid': jax.nn.sigmoid}[case['fn']]
+        x = jnp.asarray(from_bits(case['x'], [len(case['x'])]))
+        eager = fn(x)
+        _, ys = jax.lax.scan(lambda carry, v: (carry, fn(v)), jnp.float32(0), x)
+        bits = lambda a: np.asarray(a, dtype=np.float32).view(np.uint32).reshape(-1).tolist()
+        return {'eager': bits(eager), 'in_scan': bits(ys)}
 
     key = jax.random.PRNGKey(case['seed'])
-    if model == 'seed-nn-scan':
-        h, steps = case['hidden'], case['steps']
+    x = jnp.asarray(from_bits(case['x'], case['xshape']))
+    options = dict(case.get('options', {}))
+    result = {}
+    model = case['model']
 
+    if model == 'seed_scan':
         class Step(nn.Module):
             hidden: int
 
@@ -195,64 +151,65 @@ def run(case):
             T: int
 
             @nn.compact
-            def __call__(self, x):
-                scan_step = nn.scan(Step, variable_broadcast='params', split_rngs={'params': False}, length=self.T + 1)
-                carry, _ = scan_step(self.hidden)(x, None)
+            def __call__(self, v):
+                scan = nn.scan(Step, variable_broadcast='params', split_rngs={'params': False}, length=self.T + 1)
+                carry, _ = scan(self.hidden)(v, None)
                 return carry
 
-        x = jnp.asarray(_from_bits(case['x']))
-        m = LaxScanNnScan(h, steps)
+        m = LaxScanNnScan(case['hidden'], case['steps'])
         variables = m.init(key, x)
-        result['params'] = _leaves(variables)
-        result['outputs'] = _f32_bits(m.apply(variables, x))
+        result['out'] = f32_bits(m.apply(variables, x))
+        result['msgpack_hex'] = serialization.to_bytes(variables).hex()
         return result
 
-    x = jnp.asarray(_from_bits(case['x']))
-    if 'seq_lengths' in opts:
-        opts['seq_lengths'] = jnp.asarray(opts['seq_lengths'][0] if x.ndim == 2 else opts['seq_lengths'], dtype=jnp.int32)
-    unroll = opts.pop('unroll', 1)
-
-    if model == 'nn-scan-cell':
-        scan_cell = nn.scan(type(_cell(nn, case['cell'], case['hidden'], case['recurrent_init'])),
-                            variable_broadcast='params', split_rngs={'params': False}, in_axes=1, out_axes=1)
-        m = scan_cell(case['hidden'], recurrent_kernel_init=nn.initializers.orthogonal())
+    if model == 'scan_cell':
+        cell = _cell(nn, case)
+        m = nn.scan(type(cell), variable_broadcast='params', split_rngs={'params': False}, in_axes=1, out_axes=1)(
+            case['hidden'], recurrent_kernel_init=cell.recurrent_kernel_init)
         carry = m.initialize_carry(jax.random.PRNGKey(0), x[:, 0].shape)
         variables = m.init(key, carry, x)
-        (carry, ys) = m.apply(variables, carry, x)
-        result['variables_msgpack'] = serialization.to_bytes(variables).hex()
-        result['outputs'] = _f32_bits(ys)
-        result['carry'] = _carry_bits(carry)
+        carry, ys = m.apply(variables, carry, x)
+        result['out'] = f32_bits(ys)
+        _put_carry(result, 'carry', carry, jax)
+        result['msgpack_hex'] = serialization.to_bytes(variables).hex()
         return result
 
-    def build():
-        if model == 'bidirectional':
-            return nn.Bidirectional(nn.RNN(_cell(nn, case['cell'], case['hidden'], case['recurrent_init'])),
-                                    nn.RNN(_cell(nn, case['cell'], case['hidden'], case['recurrent_init'])))
-        return nn.RNN(_cell(nn, case['cell'], case['hidden'], case['recurrent_init']), unroll=unroll)
+    unroll = options.pop('unroll', 1)
+    lengths = options.pop('seq_lengths', None)
+    if model == 'bidirectional':
+        m = nn.Bidirectional(nn.RNN(_cell(nn, case)), nn.RNN(_cell(nn, case)))
+    else:
+        m = nn.RNN(_cell(nn, case), unroll=unroll)
 
-    if opts.get('time_major'):
-        x = jnp.swapaxes(x, 0, 1) if x.ndim == 3 else x
-    m = build()
-    if model == 'rnn-rows':
-        # LaxScan's promise for a batch: each row with its own single-sequence bits.
+    if case.get('rows'):
+        # One sequence at a time: the bits LaxScan promises for each row of a batch.
         variables = m.init(key, x[0])
-        outs, carries = [], []
-        lengths = opts.pop('seq_lengths')
+        outs, cs, hs = [], [], []
         for r in range(x.shape[0]):
-            carry, y = m.apply(variables, x[r], seq_lengths=lengths[r], **opts)
+            extra = {} if lengths is None else {'seq_lengths': jnp.asarray(lengths[r], dtype=jnp.int32)}
+            carry, y = m.apply(variables, x[r], **extra, **options)
+            leaves = jax.tree_util.tree_leaves(carry)
             outs.append(np.asarray(y))
-            carries.append([np.asarray(leaf) for leaf in jax.tree_util.tree_leaves(carry)])
-        result['outputs'] = _f32_bits(np.stack(outs))
-        result['carry'] = [_f32_bits(np.stack([c[p] for c in carries])) for p in range(len(carries[0]))]
+            hs.append(np.asarray(leaves[-1]))
+            cs.append(np.asarray(leaves[0]))
+        result['out'] = f32_bits(np.stack(outs))
+        if case['cell'] in ('lstm', 'optimized_lstm'):
+            result['carry_c'] = f32_bits(np.stack(cs))
+        result['carry_h'] = f32_bits(np.stack(hs))
     else:
         variables = m.init(key, x)
-        out = m.apply(variables, x, **opts)
-        if opts.get('return_carry'):
+        extra = {} if lengths is None else {
+            'seq_lengths': jnp.asarray(lengths[0] if x.ndim == 2 else lengths, dtype=jnp.int32)}
+        out = m.apply(variables, x, **extra, **options)
+        if options.get('return_carry'):
             carry, y = out
-            result['carry'] = _carry_bits(carry)
+            if model == 'bidirectional':
+                _put_carry(result, 'carry_forward', carry[0], jax)
+                _put_carry(result, 'carry_backward', carry[1], jax)
+            else:
+                _put_carry(result, 'carry', carry, jax)
         else:
             y = out
-        result['outputs'] = _f32_bits(y)
-    result['params'] = _leaves(variables)
-    result['variables_msgpack'] = serialization.to_bytes(variables).hex()
+        result['out'] = f32_bits(y)
+    result['msgpack_hex'] = serialization.to_bytes(variables).hex()
     return result

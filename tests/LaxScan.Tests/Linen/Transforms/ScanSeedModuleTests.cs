@@ -9,7 +9,7 @@ using static LaxScan.Tests.Linen.HandDerived;
 namespace LaxScan.Tests.Linen.Transforms;
 
 /// <summary>
-/// The seed's module written with <c>nn.scan</c> instead of <c>jax.lax.scan</c>:
+/// The seed's module written with <c>nn.scan</c> (<see cref="LaxScanScanModule"/>) instead of <c>jax.lax.scan</c>:
 /// <code>
 /// class Step(nn.Module):
 ///     hidden: int
@@ -44,22 +44,13 @@ public class ScanSeedModuleTests
         }
     }
 
-    private sealed class LaxScanNnScan(int hidden, long steps) : Module<NDArray<float>, NDArray<float>>
-    {
-        protected override NDArray<float> Call(Scope scope, NDArray<float> x)
-        {
-            ScanModule<NDArray<float>> scan = LinenTransforms.Scan<NDArray<float>>(new Step(hidden), ScanOptions.Default with { Length = steps + 1 });
-            return scope.Call(scan, (x, null)).Carry;
-        }
-    }
-
     private static readonly NDArray<float> X = new(new Shape(4), [0.5f, -1f, 0.25f, 2f]);
 
     [Fact]
     public void W_lives_at_ScanStep_0_and_is_drawn_with_that_paths_first_key()
     {
         PrngKey root = PrngKey.FromSeed(0);
-        Variables v = new LaxScanNnScan(4, 10).Init(root, X);
+        Variables v = new LaxScanScanModule(4, 10).Init(root, X);
         Assert.Equal(["params/ScanStep_0/W"], v.Leaves().Select(l => l.PathText));
         Bits.Equal(Initializers.LecunNormal()(Key(root, 1, "ScanStep_0"), new Shape(4, 4)).Span, v.GetFloat32("params", "ScanStep_0", "W").Span);
 
@@ -77,7 +68,7 @@ public class ScanSeedModuleTests
         foreach (long steps in (long[])[0, 1, 10])
         {
             NDArray<float> expected = LaxScanFunctions.Apply(seed, X, 4, steps);
-            Bits.Equal(expected.Span, new LaxScanNnScan(4, steps).Apply(moved, X).Span, $"T={steps}");
+            Bits.Equal(expected.Span, new LaxScanScanModule(4, steps).Apply(moved, X).Span, $"T={steps}");
         }
     }
 
@@ -112,6 +103,6 @@ public class ScanSeedModuleTests
         Variables moved = Variables.Empty.With("params", Variables.Empty.With("ScanStep_0", Variables.Empty.With("W", seed.GetFloat32("params", "W"))));
         var unrolled = new Probe<NDArray<float>, NDArray<float>>((scope, x) =>
             scope.Call(LinenTransforms.Scan<NDArray<float>>(new Step(4), ScanOptions.Default with { Length = 8, Unroll = 3 }), (x, null)).Carry);
-        Bits.Equal(new LaxScanNnScan(4, 7).Apply(moved, X).Span, unrolled.Apply(moved, X).Span);
+        Bits.Equal(new LaxScanScanModule(4, 7).Apply(moved, X).Span, unrolled.Apply(moved, X).Span);
     }
 }
