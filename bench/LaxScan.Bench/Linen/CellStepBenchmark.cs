@@ -55,9 +55,10 @@ public class CellStepBenchmark
 
         int gates = _program.ProjectionWidth / Hidden;
         int recurrentGates = Cell switch { "simple" => 1, "gru" => 3, "mgu" => 2, _ => 4 };
-        NDArray<float> w = Initializers.Normal(0.1f)(PrngKey.FromSeed(2), new Shape(Hidden, Hidden));
-        _inputGemvs = [.. Enumerable.Range(0, gates).Select(_ => new GemvOperator(w, 1))];
-        _recurrentGemvs = [.. Enumerable.Range(0, recurrentGates).Select(_ => new GemvOperator(w, 1))];
+        // One matrix per Dense, as the cell has them, so the baseline moves as much memory as the step does.
+        GemvOperator Gemv(int i) => new(Initializers.Normal(0.1f)(PrngKey.FromSeed((uint)(2 + i)), new Shape(Hidden, Hidden)), 1);
+        _inputGemvs = [.. Enumerable.Range(0, gates).Select(Gemv)];
+        _recurrentGemvs = [.. Enumerable.Range(0, recurrentGates).Select(i => Gemv(100 + i))];
         _gemvIn = _x[..Hidden];
         _gemvOut = new float[Hidden];
     }
@@ -78,6 +79,28 @@ public class CellStepBenchmark
     {
         int width = _program.ProjectionWidth;
         _program.Project(_x, Steps, _p);
+        for (int t = 0; t < Steps; t++)
+        {
+            _program.Step(_p.AsSpan(t * width, width), _state);
+            _state.Advance();
+        }
+
+        return _state.H[0];
+    }
+
+    /// <summary>Per step: the input projections alone (a 32-step chunk per call).</summary>
+    [Benchmark(OperationsPerInvoke = Steps)]
+    public float ProjectOnly()
+    {
+        _program.Project(_x, Steps, _p);
+        return _p[0];
+    }
+
+    /// <summary>Per step: the recurrent dots and elementwise step alone, from projections already made.</summary>
+    [Benchmark(OperationsPerInvoke = Steps)]
+    public float RecurrentOnly()
+    {
+        int width = _program.ProjectionWidth;
         for (int t = 0; t < Steps; t++)
         {
             _program.Step(_p.AsSpan(t * width, width), _state);
