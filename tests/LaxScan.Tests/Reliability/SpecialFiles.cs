@@ -40,6 +40,31 @@ internal static partial class SpecialFiles
     }
 
     /// <summary>
+    /// Makes <paramref name="directory"/> a place where no file can be created, until disposed: <c>chmod 555</c> for
+    /// an ordinary user; for root, who ignores permissions, the immutable attribute (<c>chattr +i</c>), skipping the
+    /// test with the reason where the file system or the container does not allow it.
+    /// </summary>
+    public static IDisposable MakeUnwritable(string directory)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "directory permissions are a POSIX test here");
+        if (!Environment.IsPrivilegedProcess && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            return new Restore(() =>
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            });
+        }
+
+        (int exitCode, string output) = Tool("chattr", "+i", directory);
+        Assert.SkipWhen(exitCode != 0, $"running as root, who may write anywhere, and chattr +i (the one way left to make a directory unwritable) failed: {output.Trim()}");
+        return new Restore(() => Tool("chattr", "-i", directory));
+    }
+
+    /// <summary>
     /// What <paramref name="path"/> itself is, not following a final symlink, in <c>stat -c %F</c>'s words:
     /// "regular file", "regular empty file", "fifo", "character special file", "symbolic link", "socket", "directory".
     /// </summary>
@@ -78,6 +103,11 @@ internal static partial class SpecialFiles
             Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), $"{name} did not finish in a minute");
             return (process.ExitCode, stdout.Result + stderr.Result);
         }
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 
     [LibraryImport("libc", EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
