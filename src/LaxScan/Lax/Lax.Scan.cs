@@ -83,10 +83,14 @@ public static partial class Lax
         TCarry carry = init;
         NDArray<float>? ys = null;
         Shape? yShape = null;
+
+        // One level around every step: the body runs inside it, as JAX traces it inside the scan. Entered once, not
+        // per step, since setting the level (an AsyncLocal) costs an allocation.
+        using TraceContext.Level level = TraceContext.Enter();
         for (long i = 0; i < length; i++)
         {
             long position = reverse ? length - 1 - i : i;
-            (TCarry next, NDArray<float>? y) = StepInTransform(step, carry, position);
+            (TCarry next, NDArray<float>? y) = step(carry, position);
             CheckCarry(carryName, inLeaves, inStructure, next);
             if (i == 0)
             {
@@ -112,12 +116,6 @@ public static partial class Lax
         }
 
         return (carry, ys);
-    }
-
-    private static (TCarry, NDArray<float>?) StepInTransform<TCarry>(Func<TCarry, long, (TCarry, NDArray<float>?)> step, TCarry carry, long position)
-    {
-        using TraceContext.Level level = TraceContext.Enter();
-        return step(carry, position);
     }
 
     private static void CheckCarry<TCarry>(string carryName, List<(string Path, INDArray Leaf)> inLeaves, string inStructure, TCarry output)
