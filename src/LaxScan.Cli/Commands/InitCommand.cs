@@ -82,7 +82,7 @@ internal static class InitCommand
     }
 
     // Options that do not fit the name (one it does not take, constant without a value) are the command line's
-    // shape, a usage error; a value the library then rejects (scale <= 0, lower >= upper) is a failure.
+    // shape, a usage error; a value the library then rejects (scale <= 0) is a failure.
     private static Initializer Create(string name, InitializerOptions options)
     {
         IReadOnlyList<string> allowed = Initializers.OptionsOf(name);

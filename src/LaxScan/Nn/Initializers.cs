@@ -132,21 +132,17 @@ public static class Initializers
     };
 
     /// <summary><c>truncated_normal(stddev, lower, upper)</c>: <c>truncated_normal(key, lower, upper, shape) * stddev</c>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lower"/> is not below <paramref name="upper"/>.</exception>
-    public static Initializer TruncatedNormal(float stddev = 1e-2f, float lower = -2f, float upper = 2f)
+    /// <remarks>
+    /// Like JAX, no check of the bounds: with <paramref name="lower"/> &gt;= <paramref name="upper"/> every value is
+    /// <c>nextafter(upper, -inf) * stddev</c>, what <see cref="JaxRandom.TruncatedNormal(PrngKey, Shape, float, float, ThreefryMode)"/>
+    /// returns for such bounds (see docs/parity.md).
+    /// </remarks>
+    public static Initializer TruncatedNormal(float stddev = 1e-2f, float lower = -2f, float upper = 2f) => (key, shape, threefry) =>
     {
-        if (!(lower < upper))
-        {
-            ThrowHelper.ThrowArgumentOutOfRange($"truncated_normal needs lower < upper, but was given lower={lower} and upper={upper}", nameof(lower));
-        }
-
-        return (key, shape, threefry) =>
-        {
-            NDArray<float> result = JaxRandom.TruncatedNormal(key, shape, lower, upper, threefry);
-            DistributionKernels.Scale(result.Span, stddev, Numerics.SimdTiers.Default);
-            return result;
-        };
-    }
+        NDArray<float> result = JaxRandom.TruncatedNormal(key, shape, lower, upper, threefry);
+        DistributionKernels.Scale(result.Span, stddev, Numerics.SimdTiers.Default);
+        return result;
+    };
 
     /// <summary><c>zeros</c>: an array of zeros; the key is ignored.</summary>
     public static Initializer Zeros { get; } = (_, shape, _) => new NDArray<float>(shape);

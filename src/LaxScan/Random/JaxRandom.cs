@@ -66,6 +66,12 @@ public static class JaxRandom
     /// <c>jax.random.truncated_normal(key, lower, upper, shape, float32)</c>: a standard normal truncated to the open
     /// interval (lower, upper), by inverting the CDF between <c>erf(lower / sqrt 2)</c> and <c>erf(upper / sqrt 2)</c>.
     /// </summary>
+    /// <remarks>
+    /// As in JAX, the bounds are not checked: with <paramref name="lower"/> &gt;= <paramref name="upper"/> the uniform
+    /// draw is its minval, <c>erf(lower / sqrt 2)</c>, everywhere, and JAX's closing <c>clip</c> (max with
+    /// <c>nextafter(lower, inf)</c>, then min with <c>nextafter(upper, -inf)</c>) makes every value
+    /// <c>nextafter(upper, -inf)</c>: -2.0000002 for lower 2 and upper -2 (docs/parity.md).
+    /// </remarks>
     /// <exception cref="InsufficientMemoryException">The output cannot be allocated.</exception>
     public static NDArray<float> TruncatedNormal(PrngKey key, Shape shape, float lower = -2f, float upper = 2f, ThreefryMode mode = ThreefryMode.Partitionable)
     {
