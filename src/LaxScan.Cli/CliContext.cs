@@ -19,7 +19,7 @@ namespace LaxScan.Cli;
 /// <see cref="Compute{T}"/>, and write through <see cref="WriteArray{T}"/>, <see cref="WriteVariables"/>,
 /// <see cref="WriteBytes"/>, <see cref="CreateStream"/> and <see cref="Emit{T}"/>.
 /// </remarks>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFiles files, Stream? rawStdout)
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFiles files, Stream? rawStdout = null)
 {
     private InterruptSignal? _interrupt;
 

@@ -6,7 +6,7 @@ using LaxScan.Cli.Io;
 Stream rawStdout = Console.OpenStandardOutput();
 var stdout = new StreamWriter(rawStdout, new UTF8Encoding(false), 1 << 16);
 var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
-int exitCode = LaxScanCli.Run(args, stdout, stderr, ArrayFiles.Default, interrupt: null, rawStdout);
+int exitCode = LaxScanCli.Run(args, stdout, stderr, ArrayFiles.Default, interrupt: null, rawStdout: rawStdout);
 try
 {
     stdout.Dispose();

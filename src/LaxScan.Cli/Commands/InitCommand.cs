@@ -51,12 +51,12 @@ internal static class InitCommand
             ("uniform", Distribution.Uniform));
         Option<int?> inAxis = CliOptions.Create<int>("--in-axis", "I", "in_axis of the fan-based initializers. [default: -2]", CliValues.TryParseInt32);
         Option<int?> outAxis = CliOptions.Create<int>("--out-axis", "O", "out_axis of the fan-based initializers. [default: -1]", CliValues.TryParseInt32);
-        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         foreach (Option option in new Option[] { shape, stddev, scale, value, lower, upper, mode, distribution, inAxis, outAxis })
         {
             command.Options.Add(option);
         }
 
+        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.SetAction(result =>
         {
             var options = new InitializerOptions

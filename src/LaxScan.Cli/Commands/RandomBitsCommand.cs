@@ -19,9 +19,9 @@ internal static class RandomBitsCommand
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<int[]?> shape = CliOptions.Shape(Help.Shape);
         Option<int?> width = CliOptions.Choice("--width", "Bits per integer: 8, 16, 32 or 64. [default: 32]", ("8", 8), ("16", 16), ("32", 32), ("64", 64));
-        OutOptions output = OutOptions.AddTo(command, "the integers (uint8, uint16, uint32 or uint64)");
         command.Options.Add(shape);
         command.Options.Add(width);
+        OutOptions output = OutOptions.AddTo(command, "the integers (uint8, uint16, uint32 or uint64)");
         command.SetAction(result =>
         {
             PrngKey key = keys.GetKey(result);

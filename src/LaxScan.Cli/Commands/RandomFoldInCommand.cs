@@ -17,8 +17,8 @@ internal static class RandomFoldInCommand
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<uint?> data = CliOptions.Create<uint>("--data", "D", "The uint32 to fold into the key. Required.", CliValues.TryParseUInt32);
         data.Required = true;
-        OutOptions output = OutOptions.AddTo(command, "the key as a uint32 array of shape (2,)");
         command.Options.Add(data);
+        OutOptions output = OutOptions.AddTo(command, "the key as a uint32 array of shape (2,)");
         command.SetAction(result =>
         {
             PrngKey folded = JaxRandom.FoldIn(keys.GetKey(result), result.GetValue(data)!.Value);

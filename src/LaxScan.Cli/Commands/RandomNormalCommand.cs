@@ -17,8 +17,8 @@ internal static class RandomNormalCommand
             "laxscan random normal --seed 0 --threefry original");
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<int[]?> shape = CliOptions.Shape(Help.Shape);
-        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.Options.Add(shape);
+        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.SetAction(result =>
         {
             PrngKey key = keys.GetKey(result);

@@ -17,8 +17,8 @@ internal static class RandomSplitCommand
             "laxscan random split --key 0,42 --num 4 --threefry original");
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<int?> num = CliOptions.Create<int>("--num", "N", "How many keys. [default: 2]", CliValues.TryParseInt32);
-        OutOptions output = OutOptions.AddTo(command, "the keys as a uint32 array of shape (N, 2)");
         command.Options.Add(num);
+        OutOptions output = OutOptions.AddTo(command, "the keys as a uint32 array of shape (N, 2)");
         command.SetAction(result =>
         {
             int n = result.GetValue(num) ?? 2;

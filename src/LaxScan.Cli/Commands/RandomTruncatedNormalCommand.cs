@@ -19,10 +19,10 @@ internal static class RandomTruncatedNormalCommand
         Option<int[]?> shape = CliOptions.Shape(Help.Shape);
         Option<float?> lower = CliOptions.Create<float>("--lower", "L", "The lower bound, read as a Python float then rounded to float32. [default: -2]", CliValues.TryParseFloat32);
         Option<float?> upper = CliOptions.Create<float>("--upper", "U", "The upper bound, read like --lower. [default: 2]", CliValues.TryParseFloat32);
-        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.Options.Add(shape);
         command.Options.Add(lower);
         command.Options.Add(upper);
+        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.SetAction(result =>
         {
             PrngKey key = keys.GetKey(result);

@@ -19,10 +19,10 @@ internal static class RandomUniformCommand
         Option<int[]?> shape = CliOptions.Shape(Help.Shape);
         Option<float?> minval = CliOptions.Create<float>("--minval", "A", "The lower bound, read as a Python float then rounded to float32. [default: 0]", CliValues.TryParseFloat32);
         Option<float?> maxval = CliOptions.Create<float>("--maxval", "B", "The upper bound (excluded), read like --minval. [default: 1]", CliValues.TryParseFloat32);
-        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.Options.Add(shape);
         command.Options.Add(minval);
         command.Options.Add(maxval);
+        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.SetAction(result =>
         {
             PrngKey key = keys.GetKey(result);

@@ -59,7 +59,7 @@ internal sealed class JsonOutput(TextWriter writer, CancellationToken cancellati
             }
 
             first = false;
-            _writer.Write(JsonSerializer.Serialize(entry.Key));
+            _writer.Write(JsonSerializer.Serialize(entry.Key, CliJsonContext.Default.String));
             _writer.Write(':');
             if (entry.Dict is { } dict)
             {
@@ -77,7 +77,7 @@ internal sealed class JsonOutput(TextWriter writer, CancellationToken cancellati
     private void WriteTypeMembers(INDArray array)
     {
         _writer.Write("\"dtype\":");
-        _writer.Write(JsonSerializer.Serialize(array.DType.Name()));
+        _writer.Write(JsonSerializer.Serialize(array.DType.Name(), CliJsonContext.Default.String));
         _writer.Write(",\"shape\":[");
         _writer.Write(string.Join(',', array.Shape.Dimensions.ToArray()));
         _writer.Write(']');
@@ -90,7 +90,7 @@ internal sealed class JsonOutput(TextWriter writer, CancellationToken cancellati
     public void WriteSummary(string path, INDArray array)
     {
         _writer.Write("{\"out\":");
-        _writer.Write(JsonSerializer.Serialize(path));
+        _writer.Write(JsonSerializer.Serialize(path, CliJsonContext.Default.String));
         _writer.Write(',');
         WriteTypeMembers(array);
         _writer.Write('}');
@@ -103,7 +103,7 @@ internal sealed class JsonOutput(TextWriter writer, CancellationToken cancellati
     public void WriteSummary(string path, Variables variables)
     {
         _writer.Write("{\"out\":");
-        _writer.Write(JsonSerializer.Serialize(path));
+        _writer.Write(JsonSerializer.Serialize(path, CliJsonContext.Default.String));
         _writer.Write(",\"variables\":");
         WriteTree(variables, leaf =>
         {

@@ -1,6 +1,4 @@
 using System.Collections;
-using System.Collections.Concurrent;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace LaxScan;
@@ -11,16 +9,15 @@ namespace LaxScan;
 /// addressed <c>['key']</c>, as <c>jax.tree_util.keystr</c> writes them.
 /// </summary>
 /// <remarks>
-/// Any .NET dictionary with string keys is a dictionary node: <c>Dictionary&lt;string, NDArray&lt;float&gt;&gt;</c>,
-/// <c>ImmutableDictionary</c>, or any <c>IReadOnlyDictionary&lt;string, T&gt;</c>. Its children are visited in
-/// ordinal key order, as JAX sorts a dict's keys.
+/// Any .NET dictionary with string keys is a dictionary node: every <see cref="IDictionary"/> (<c>Dictionary</c>,
+/// <c>SortedDictionary</c>, <c>ImmutableDictionary</c>, <c>ConcurrentDictionary</c>, ...), and any
+/// <c>IReadOnlyDictionary&lt;string, T&gt;</c> whose T is an array type, <see cref="INDArray"/> or <see cref="object"/>
+/// (named one by one: without reflection, which trimming and native AOT do not allow, a dictionary interface is
+/// not covariant). Its children are visited in ordinal key order, as JAX sorts a dict's keys.
 /// </remarks>
 internal static class CarryTree
 {
     private const string Holds = "a scan carry holds arrays, tuples, lists and dictionaries of them with string keys, as JAX's pytrees do";
-
-    // Per dictionary type that implements IReadOnlyDictionary<string, T> but not IDictionary: its pairs, as objects.
-    private static readonly ConcurrentDictionary<Type, Func<object, IEnumerable<KeyValuePair<string, object?>>>?> s_readOnlyPairs = new();
 
     public static List<(string Path, INDArray Leaf)> Flatten(object? carry, out string structure)
     {
@@ -81,8 +78,13 @@ internal static class CarryTree
     {
         switch (node)
         {
-            case IReadOnlyDictionary<string, INDArray> typed:
-                return typed.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value));
+            case IReadOnlyDictionary<string, INDArray> d: return Boxed(d);
+            case IReadOnlyDictionary<string, NDArray<float>> d: return Boxed(d);
+            case IReadOnlyDictionary<string, NDArray<byte>> d: return Boxed(d);
+            case IReadOnlyDictionary<string, NDArray<ushort>> d: return Boxed(d);
+            case IReadOnlyDictionary<string, NDArray<uint>> d: return Boxed(d);
+            case IReadOnlyDictionary<string, NDArray<ulong>> d: return Boxed(d);
+            case IReadOnlyDictionary<string, object?> d: return Boxed(d);
             case IDictionary dictionary:
             {
                 var pairs = new List<KeyValuePair<string, object?>>(dictionary.Count);
@@ -98,27 +100,14 @@ internal static class CarryTree
 
                 return pairs;
             }
-        }
 
-        return s_readOnlyPairs.GetOrAdd(node.GetType(), ReadOnlyPairsOf) is { } read ? read(node) : null;
+            default:
+                return null;
+        }
     }
 
-    private static Func<object, IEnumerable<KeyValuePair<string, object?>>>? ReadOnlyPairsOf(Type type)
-    {
-        Type? readOnly = type.GetInterfaces().FirstOrDefault(i =>
-            i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) && i.GenericTypeArguments[0] == typeof(string));
-        if (readOnly is null)
-        {
-            return null;
-        }
-
-        MethodInfo boxed = typeof(CarryTree).GetMethod(nameof(BoxedPairs), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(readOnly.GenericTypeArguments[1]);
-        return boxed.CreateDelegate<Func<object, IEnumerable<KeyValuePair<string, object?>>>>();
-    }
-
-    private static IEnumerable<KeyValuePair<string, object?>> BoxedPairs<TValue>(object dictionary) =>
-        ((IReadOnlyDictionary<string, TValue>)dictionary).Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value));
+    private static IEnumerable<KeyValuePair<string, object?>> Boxed<TValue>(IReadOnlyDictionary<string, TValue> dictionary) =>
+        dictionary.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value));
 
     private static string Where(string path) => path.Length == 0 ? "the carry" : $"the carry{path}";
 

@@ -35,6 +35,13 @@ public class ScanDictionaryCarryTests
     }
 
     [Fact]
+    public void A_read_only_dictionary_that_is_no_IDictionary_is_a_carry()
+    {
+        IReadOnlyDictionary<string, NDArray<float>> init = new ReadOnlyOnly(new() { ["a"] = Vector(1f) });
+        Assert.Equal([3f], LaxScan.Lax.Scan(c => ((IReadOnlyDictionary<string, NDArray<float>>)new ReadOnlyOnly(new() { ["a"] = Vector(c["a"].Data[0] + 1f) }), null), init, 2).Carry["a"].Data);
+    }
+
+    [Fact]
     public void A_dictionary_carry_that_changes_shape_names_its_key()
     {
         var init = new Dictionary<string, NDArray<float>> { ["h"] = Vector(1f, 2f) };
@@ -58,5 +65,25 @@ public class ScanDictionaryCarryTests
 
         error = Assert.Throws<ArgumentException>(() => LaxScan.Lax.Scan(c => (c, null), new Dictionary<string, object> { ["n"] = "text" }, 1));
         Assert.Equal("a scan carry holds arrays, tuples, lists and dictionaries of them with string keys, as JAX's pytrees do, but the carry['n'] is a String", error.Message);
+    }
+
+    /// <summary>An IReadOnlyDictionary that implements nothing else a carry could be recognised by.</summary>
+    private sealed class ReadOnlyOnly(Dictionary<string, NDArray<float>> inner) : IReadOnlyDictionary<string, NDArray<float>>
+    {
+        public NDArray<float> this[string key] => inner[key];
+
+        public IEnumerable<string> Keys => inner.Keys;
+
+        public IEnumerable<NDArray<float>> Values => inner.Values;
+
+        public int Count => inner.Count;
+
+        public bool ContainsKey(string key) => inner.ContainsKey(key);
+
+        public bool TryGetValue(string key, out NDArray<float> value) => inner.TryGetValue(key, out value!);
+
+        public IEnumerator<KeyValuePair<string, NDArray<float>>> GetEnumerator() => inner.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

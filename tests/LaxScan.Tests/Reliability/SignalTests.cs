@@ -146,7 +146,7 @@ public class SignalTests
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        int exitCode = LaxScanCli.Run(args, stdout, stderr, files, interrupt);
+        int exitCode = LaxScanCli.Run(args, stdout, stderr, files, interrupt: interrupt);
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }
 
