@@ -17,7 +17,7 @@ namespace LaxScan.Cli;
 /// A command's part: declare its outputs as <see cref="OutputPathOption"/>s (<see cref="OutOptions"/> for
 /// <c>--out</c>), pass <see cref="Cancellation"/> to library calls that take a token, wrap calls that take none in
 /// <see cref="Compute{T}"/>, and write through <see cref="WriteArray{T}"/>, <see cref="WriteVariables"/>,
-/// <see cref="WriteBytes"/>, <see cref="CreateStream"/> and <see cref="Emit{T}"/>.
+/// <see cref="WriteBytes"/>, <see cref="CreateStream"/> and <see cref="Emit{T}(NDArray{T}, OutRequest)"/>.
 /// </remarks>
 internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFiles files, Stream? rawStdout = null)
 {
@@ -139,6 +139,11 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFil
         return ExitCodes.Success;
     }
 
+    /// <summary>Finishes a command with an <c>--out</c> path and no <c>--quiet</c>, as <see cref="Emit{T}(NDArray{T}, OutRequest)"/> does.</summary>
+    public int Emit<T>(NDArray<T> array, string? outPath)
+        where T : unmanaged, ISpanFormattable =>
+        Emit(array, new OutRequest(outPath, Quiet: false));
+
     /// <summary>Finishes a command whose result is a Flax variables tree (already written to <c>--out</c>).</summary>
     public int EmitVariables(Variables variables, OutRequest output)
     {
@@ -160,6 +165,9 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFil
         json.End();
         return ExitCodes.Success;
     }
+
+    /// <summary>Finishes a command whose result is a Flax variables tree, printing the whole tree.</summary>
+    public int EmitVariables(Variables variables) => EmitVariables(variables, default);
 
     private OutputFile OpenStandardOutput() => OutputFile.InPlace(FlushedStandardOutput());
 

@@ -65,6 +65,10 @@ internal static class CliOptions
     public static Option<string?> FilePath(string name, string helpName, string description) =>
         WithPathParser(new Option<string?>(name), name, helpName, description);
 
+    /// <summary><c>--out FILE.npy</c> alone, checked like every output; <see cref="OutOptions"/> adds <c>--quiet</c> with it.</summary>
+    public static OutputPathOption Out(string what) =>
+        OutputPath("--out", "FILE.npy", $"Also write {what} to this NumPy .npy file (complete or not at all).");
+
     /// <summary>
     /// An option naming a file the command writes: like <see cref="FilePath"/>, and checked with every other output
     /// before the command runs (<see cref="CliOutputs"/>).
