@@ -36,6 +36,17 @@ internal static class VerifyCommand
             Description = "A bundle folder: cases.json, truth.json and (from capture.py) provenance.json.",
             Arity = ArgumentArity.OneOrMore,
         };
+        bundles.Validators.Add(result =>
+        {
+            // The parser hands an unknown option to a many-valued argument; it is a usage error, not a folder name.
+            foreach (string given in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (given.StartsWith('-'))
+                {
+                    result.AddError($"Unrecognized command or argument '{given}'.");
+                }
+            }
+        });
         command.Arguments.Add(bundles);
         Option<string?> version = CliOptions.CreateReference<string>(
             "--jax-version",
