@@ -89,8 +89,11 @@ def versions():
     v['xla_commit_source'] = ('jax-ml/jax third_party/xla/revision.bzl at jax-v%s' % v['jaxlib']) if pin else (
         'not in this harness table: read third_party/xla/revision.bzl at jax commit %s' % v.get('jaxlib_git_hash'))
     v['devices'] = [str(d) for d in jax.devices()]
-    v['threefry_partitionable'] = bool(jax.config.jax_threefry_partitionable)
-    v['enable_x64'] = bool(jax.config.jax_enable_x64)
+    for name in ('jax_threefry_partitionable', 'jax_enable_x64', 'jax_default_matmul_precision'):
+        try:
+            v[name] = getattr(jax.config, name)
+        except AttributeError:
+            v[name] = None
     try:
         import io
         import contextlib
