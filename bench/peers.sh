@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Times h = tanh(h @ W) (float32) for LaxScan and its peers -- numpy with OpenBLAS and with the reference BLAS,
 # ONNX Runtime (one Run per step and an unrolled graph), @jax-js/jax (wasm, jitted step) and a naive C# loop -- on
-# the same W and x, and prints one table (see bench/PEERS.md). Installs what it needs; takes a few minutes.
+# the same W and x, and prints one table (see bench/PEERS.md). Takes a few minutes. It INSTALLS SYSTEM PACKAGES AS
+# ROOT (apt-get, through sudo when not root: python3-numpy, OpenBLAS, the reference BLAS) and @jax-js/jax with npm into
+# the scratch dir; LAXSCAN_PEERS_SKIP_INSTALL=1 installs nothing.
 #
 #   bash bench/peers.sh [driver options, e.g. --sizes 64,256 --seconds 0.5]
 #
@@ -17,7 +19,7 @@ sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; the
 if [ "${LAXSCAN_PEERS_SKIP_INSTALL:-0}" != 1 ]; then
   # numpy (Debian's, linked against libblas.so.3), OpenBLAS (pthread build) and the reference BLAS.
   if ! dpkg -s python3-numpy libopenblas0-pthread libblas3 liblapack3 >/dev/null 2>&1; then
-    echo "== apt-get install python3-numpy libopenblas0-pthread libblas3 liblapack3" >&2
+    echo "== installing system packages as root (LAXSCAN_PEERS_SKIP_INSTALL=1 skips this): apt-get install python3-numpy libopenblas0-pthread libblas3 liblapack3" >&2
     sudo_ apt-get update -qq
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy libopenblas0-pthread libblas3 liblapack3 >&2
   fi

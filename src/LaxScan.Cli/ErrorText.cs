@@ -17,7 +17,7 @@ internal static class ErrorText
         // Known library and I/O errors already say what went wrong; anything else is a bug, so name its type.
         bool expected = exception is ArgumentException or InsufficientMemoryException or OutOfMemoryException
             or IOException or UnauthorizedAccessException or NotSupportedException or FormatException
-            or InvalidOperationException or OverflowException or OperationCanceledException or Linen.FlaxError;
+            or InvalidOperationException or OverflowException or OperationCanceledException or Linen.IFlaxError;
         return OneLine(expected ? message : $"{exception.GetType().Name}: {message}");
     }
 

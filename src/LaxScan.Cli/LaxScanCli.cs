@@ -19,19 +19,33 @@ public static class LaxScanCli
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
         Run(args, stdout, stderr, ArrayFiles.Default);
 
-    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, IArrayFiles files)
+    /// <param name="args">The arguments after the program name.</param>
+    /// <param name="stdout">Receives the JSON result (or help text), and nothing else.</param>
+    /// <param name="stderr">Receives the one <c>error: ...</c> line of a failure.</param>
+    /// <param name="files">Reads and writes the array files.</param>
+    /// <param name="helpWidth">The width to wrap help text at; null for the terminal's (see <see cref="CliHelp.Install"/>).</param>
+    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, IArrayFiles files, int? helpWidth = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
 
         var context = new CliContext(stdout, stderr, files);
-        RootCommand root = BuildRoot(context);
+        RootCommand root = BuildRoot(context, helpWidth);
 
         // No response files: an argument starting with '@' is just text, as every other tool driving laxscan expects.
-        ParseResult parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parserConfiguration = new ParserConfiguration { ResponseFileTokenReplacer = null };
+        ParseResult parsed = root.Parse(args, parserConfiguration);
         if (parsed.Action is ParseErrorAction)
         {
+            if (IsMissingSubcommand(parsed))
+            {
+                // `laxscan` or `laxscan random` alone: a person gets the help, a script still gets a usage error
+                // (exit 2, nothing on stdout, the error line last on stderr).
+                root.Parse([.. CliHelp.PathOf(parsed), "--help"], parserConfiguration).Invoke(new InvocationConfiguration { Output = stderr, Error = stderr });
+                return Fail(stderr, ExitCodes.Usage, $"no command given: {string.Join(' ', ["laxscan", .. CliHelp.PathOf(parsed)])} needs one of the commands above");
+            }
+
             return Fail(stderr, ExitCodes.Usage, string.Join("; ", parsed.Errors.Select(e => e.Message).Distinct()));
         }
 
@@ -60,7 +74,11 @@ public static class LaxScanCli
         }
     }
 
-    private static RootCommand BuildRoot(CliContext context)
+    /// <summary>
+    /// The command tree of <c>laxscan</c>, for the in-process runs and for docs/cli.md's generator; its commands act
+    /// on <paramref name="context"/>.
+    /// </summary>
+    internal static RootCommand BuildRoot(CliContext context, int? helpWidth = null)
     {
         var root = new RootCommand(
             "laxscan: JAX/Flax float32 results, bit for bit. Every command prints its result as JSON on standard output; "
@@ -77,7 +95,7 @@ public static class LaxScanCli
             "laxscan init lecun_normal --seed 0 --shape 4,3",
             "laxscan verify bundle/",
             "laxscan random split --help");
-        CliHelp.Install(root);
+        CliHelp.Install(root, helpWidth);
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(ParamsCommand.Create(context));
         root.Subcommands.Add(RandomCommand.Create(context));
@@ -85,6 +103,13 @@ public static class LaxScanCli
         root.Subcommands.Add(VerifyCommand.Create(context));
         return root;
     }
+
+    // Only the missing command is wrong: a group (the root, `random`) was given nothing else, no stray word or option.
+    private static bool IsMissingSubcommand(ParseResult parsed) =>
+        parsed.CommandResult.Command is { Subcommands.Count: > 0, Action: null }
+        && parsed.UnmatchedTokens.Count == 0
+        && parsed.Errors.Count == 1
+        && !parsed.CommandResult.Children.Any();
 
     private static int Fail(TextWriter stderr, int exitCode, string message)
     {

@@ -52,7 +52,7 @@ internal sealed class JsonOutput(TextWriter writer)
             }
 
             first = false;
-            _writer.Write(JsonSerializer.Serialize(entry.Key));
+            _writer.Write(JsonSerializer.Serialize(entry.Key, CliJsonContext.Default.String));
             _writer.Write(':');
             if (entry.Dict is { } dict)
             {

@@ -12,7 +12,7 @@ internal sealed record RunPlotCaption(string KeyText, string Mode, int? BatchRow
 
 /// <summary>
 /// Draws a recorded run with ScottPlot 5 into a PNG: on top a heatmap of the states (x: step 0..T, y: unit, colour:
-/// the state in [-1, 1]), below the L2 norm of the state per step on the same step axis.
+/// the state on a symmetric scale taken from the data), below the L2 norm of the state per step on the same step axis.
 /// </summary>
 internal static class RunPlotRenderer
 {
@@ -86,7 +86,8 @@ internal static class RunPlotRenderer
 
         ScottPlot.Plottables.Heatmap heatmap = plot.Add.Heatmap(padded);
         heatmap.Colormap = new ScottPlot.Colormaps.Balance();
-        heatmap.ManualRange = new ScottPlot.Range(-1, 1);
+        double scale = ColourScale(grid);
+        heatmap.ManualRange = new ScottPlot.Range(-scale, scale);
         heatmap.NaNCellColor = Colors.Black;
 
         // Row 0 is unit 0, at the bottom. Column c averages steps c*k .. c*k + k - 1 and spans them; row r shows unit
@@ -103,15 +104,47 @@ internal static class RunPlotRenderer
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
         ScottPlot.Panels.ColorBar bar = plot.Add.ColorBar(heatmap);
+        // The scale is the data's (ColourScale); its ends are the colour bar's end ticks.
         bar.Label = grid.Cast<double>().Any(double.IsNaN) ? "state h[t, unit]  (black: NaN)" : "state h[t, unit]";
         bar.LabelStyle.FontSize = 16;
         bar.Axis.TickLabelStyle.FontSize = 14;
+
+        // Both ends and the middle are always labelled (the automatic ticks could leave out -scale).
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (double fraction in new[] { -1, -0.5, 0, 0.5, 1 })
+        {
+            ticks.AddMajor(fraction * scale, fraction == 0 ? "0" : Number(fraction * scale));
+        }
+
+        bar.Axis.TickGenerator = ticks;
 
         plot.Title(Title(recorder, caption), size: 20);
         plot.YLabel(recorder.UnitStride == 1 ? "hidden unit" : $"hidden unit (every {Ordinal(recorder.UnitStride)} shown)", size: 16);
         plot.XLabel(string.Empty);
         return plot;
     }
+
+    /// <summary>
+    /// The half-width of the colour scale: the 99th percentile of |state| over the drawn cells, so that a few large
+    /// states (the first steps, say) do not wash out the rest; the few beyond it take the end colours. The states of
+    /// a large H sit near ±0.1, far inside tanh's ±1. All zero (or all NaN): 1.
+    /// </summary>
+    internal static double ColourScale(double[,] grid)
+    {
+        double[] magnitudes = [.. grid.Cast<double>().Where(double.IsFinite).Select(Math.Abs).Order()];
+        if (magnitudes.Length == 0)
+        {
+            return 1;
+        }
+
+        // The ceil(0.99 n)-th smallest, in integers: 0.99 * 200 is 198.00000000000003 in doubles.
+        double percentile = magnitudes[(int)(((99L * magnitudes.Length) + 99) / 100) - 1];
+        double scale = percentile > 0 ? percentile : magnitudes[^1];
+        return scale > 0 ? scale : 1;
+    }
+
+    // Three significant digits, invariant culture: 0.123, 1, 2.5E-05.
+    private static string Number(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
 
     private static Plot NormPlot(StateRecorder recorder)
     {
@@ -129,12 +162,12 @@ internal static class RunPlotRenderer
             ScottPlot.Plottables.FillY band = plot.Add.FillY(xs, [.. finite.Select(c => min[c])], [.. finite.Select(c => max[c])]);
             band.FillColor = Colors.SteelBlue.WithAlpha(0.3);
             band.LineWidth = 0;
-            band.LegendText = $"min..max over {recorder.StepsPerColumn} steps";
+            band.LegendText = $"min..max,\n{recorder.StepsPerColumn} steps";
         }
 
         ScottPlot.Plottables.Scatter line = plot.Add.ScatterLine(xs, [.. finite.Select(c => mean[c])], Colors.SteelBlue);
         line.LineWidth = 2;
-        line.LegendText = (recorder.StepsPerColumn > 1 ? $"mean of {recorder.StepsPerColumn} steps" : "||h[t]||") + omitted;
+        line.LegendText = (recorder.StepsPerColumn > 1 ? $"mean of\n{recorder.StepsPerColumn} steps" : "||h[t]||") + omitted;
         if (finite.Length == 1)
         {
             line.MarkerSize = 8;
@@ -145,8 +178,9 @@ internal static class RunPlotRenderer
         plot.Axes.SetLimitsY(0, high > 0 ? high * 1.08 : 1);
         plot.XLabel("step t (0 = tanh(x @ W), then the T scan steps)", size: 16);
         plot.YLabel("L2 norm ||h[t]||", size: 16);
-        plot.ShowLegend(Alignment.LowerRight);
-        plot.Legend.FontSize = 14;
+        // Outside the data area, in the right margin the heatmap's colour bar takes above, so it covers no part of the curve.
+        plot.ShowLegend(Edge.Right);
+        plot.Legend.FontSize = 12;
         return plot;
     }
 

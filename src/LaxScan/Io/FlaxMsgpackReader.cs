@@ -27,8 +27,6 @@ internal static class FlaxMsgpackReader
     private const sbyte ExtNativeComplex = 2;
     private const sbyte ExtNpScalar = 3;
 
-    private static readonly MessagePackSecurity Security = MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(MaxDepth);
-
     // Python's msgpack (raw=False) rejects keys that are not valid UTF-8; a replacing decoder would merge distinct keys.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -105,11 +103,17 @@ internal static class FlaxMsgpackReader
     {
         long start = reader.Consumed;
         CheckClaim(ref reader, start, path, "");
-        Security.DepthStep(ref reader);
+        // MessagePackSecurity.DepthStep's check, without MessagePackSecurity: its hash-flooding comparers reach
+        // reflection that Native AOT and trimming reject, and .NET's string hashing is already randomized.
+        if (++reader.Depth > MaxDepth)
+        {
+            throw new InsufficientExecutionStackException($"maps nest deeper than {MaxDepth} levels");
+        }
+
         int count = reader.ReadMapHeader();
 
         var node = new DictNode(start);
-        var index = new Dictionary<string, int>(Security.GetEqualityComparer<string>());
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
             string key = ReadKey(ref reader, path);

@@ -61,7 +61,9 @@ public static class LaxScanFunctions
     /// <returns>The final carry, the shape of x.</returns>
     /// <exception cref="ScopeParamShapeError">W's shape is not (H, H).</exception>
     /// <exception cref="ScopeParamNotFoundError">The variables have no W.</exception>
-    /// <exception cref="FlaxError">The variables are not a valid <c>{"params": ...}</c> tree for the module.</exception>
+    /// <exception cref="ScopeCollectionNotFoundError">The variables have no <c>params</c> collection.</exception>
+    /// <exception cref="ArgumentException">The variables are not a valid <c>{"params": ...}</c> tree for the module
+    /// (Flax's <see cref="ApplyScopeInvalidVariablesStructureError"/>, <see cref="ApplyScopeInvalidVariablesTypeError"/>).</exception>
     /// <exception cref="NotSupportedException">The options name a JAX release whose <c>x @ W</c> LaxScan cannot reproduce (YNNPACK, 0.8.2 to 0.9.0.1, H &gt;= 8).</exception>
     public static NDArray<float> Apply(Variables variables, NDArray<float> x, int hidden, long steps, LaxScanOptions? options = null)
     {

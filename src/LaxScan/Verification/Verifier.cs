@@ -88,7 +88,7 @@ public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
         {
             throw;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException or Linen.FlaxError or InsufficientMemoryException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException or OverflowException or Linen.IFlaxError or InsufficientMemoryException)
         {
             return Report(CaseStatus.Failed, $"LaxScan failed: {e.GetType().Name}: {e.Message}", check);
         }

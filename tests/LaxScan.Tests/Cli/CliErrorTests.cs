@@ -11,8 +11,6 @@ public class CliErrorTests
 {
     public static TheoryData<string[], string> UsageErrors => new()
     {
-        { [], "Required command" },
-        { ["random"], "Required command" },
         { ["rnadom", "split"], "rnadom" },
         { ["random", "shuffle"], "shuffle" },
         { ["random", "split", "--foo"], "--foo" },
@@ -127,6 +125,23 @@ public class CliErrorTests
         Assert.NotEqual(ExitCodes.Success, run.ExitCode);
         Assert.Equal(string.Empty, run.Stdout);
         Assert.Empty(directory.Files());
+    }
+
+    // A person who types `laxscan` (or `laxscan random`) alone gets that command's help; a script still gets a usage
+    // error: exit 2, nothing on stdout, and the error line last on stderr, after the help.
+    [Theory]
+    [InlineData(new string[0], "laxscan", "random")]
+    [InlineData(new[] { "random" }, "laxscan random", "truncated-normal")]
+    public void A_group_without_its_command_prints_its_help_on_stderr_and_exits_2(string[] args, string name, string listed)
+    {
+        CliRun run = Run(args);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        string[] lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("Usage:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.TrimStart().StartsWith(listed + " ", StringComparison.Ordinal));
+        Assert.Equal($"error: no command given: {name} needs one of the commands above", lines[^1]);
+        Assert.Single(lines, l => l.StartsWith("error: ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -106,6 +106,28 @@ public class PlotTests
         Assert.Empty(directory.Files());
     }
 
+    // The colour scale follows the data, so the states of a large H (near +-0.1) are not washed out by a fixed [-1, 1].
+    [Fact]
+    public void The_colour_scale_is_the_99th_percentile_of_the_magnitudes()
+    {
+        // 200 cells: 198 of magnitude 0.1 or less, two outliers of 0.9; the 99th percentile (198th of 200) is 0.1.
+        var grid = new double[2, 100];
+        for (int c = 0; c < 100; c++)
+        {
+            grid[0, c] = 0.001 * c;
+            grid[1, c] = -0.1;
+        }
+
+        grid[0, 98] = 0.9;
+        grid[0, 99] = -0.9;
+        Assert.Equal(0.1, RunPlotRenderer.ColourScale(grid));
+
+        Assert.Equal(0.5, RunPlotRenderer.ColourScale(new double[,] { { double.NaN, -0.5 } })); // NaN cells are black and do not count
+        Assert.Equal(1, RunPlotRenderer.ColourScale(new double[3, 3]));                       // all zero
+        Assert.Equal(1, RunPlotRenderer.ColourScale(new double[,] { { double.NaN } }));       // nothing finite
+        Assert.Equal(1e-8, RunPlotRenderer.ColourScale(new double[,] { { 0, 0, 0, -1e-8 } })); // a run that decays to 0
+    }
+
     [Fact]
     public void Recorder_averages_steps_in_bins_and_strides_units()
     {

@@ -16,6 +16,20 @@ public class ErrorsDocTests
         Assert.All(exceptions, t => Assert.Contains($"`{t.Name}`", doc, StringComparison.Ordinal));
     }
 
+    // The base class is API: a caller's catch (ArgumentException) depends on it, so docs/errors.md must say it.
+    [Fact]
+    public void Every_flax_error_derives_from_the_dotnet_exception_its_row_names()
+    {
+        string doc = File.ReadAllText(ReadmeTests.FindRepoFile("docs/errors.md"));
+        Type[] flaxErrors = [.. typeof(NDArray<>).Assembly.GetTypes().Where(t => typeof(LaxScan.Linen.IFlaxError).IsAssignableFrom(t) && !t.IsInterface)];
+        Assert.Equal(8, flaxErrors.Length);
+        Assert.All(flaxErrors, t =>
+        {
+            Assert.Contains(t.BaseType, new[] { typeof(ArgumentException), typeof(KeyNotFoundException), typeof(InvalidOperationException) });
+            Assert.Contains($"| `{t.Name}` (`{t.BaseType!.Name}`) |", doc, StringComparison.Ordinal);
+        });
+    }
+
     [Fact]
     public void Every_npy_error_kind_has_a_row()
     {

@@ -5,13 +5,13 @@ namespace LaxScan.Linen;
 /// <c>params</c> stream exists to fall back on). Pass the stream to <c>Init</c> or <c>Apply</c>, as in
 /// <c>{"params": key, "dropout": key2}</c>.
 /// </summary>
-public sealed class InvalidRngError : FlaxError
+public sealed class InvalidRngError : ArgumentException, IFlaxError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="scopeName">The name of the scope that asked (Flax prints <c>None</c> for the root).</param>
     /// <param name="stream">The stream it asked for.</param>
     public InvalidRngError(string? scopeName, string stream)
-        : base($"{scopeName ?? "None"} needs PRNG for \"{stream}\"", nameof(InvalidRngError))
+        : base(FlaxErrorText.WithLink($"{scopeName ?? "None"} needs PRNG for \"{stream}\"", nameof(InvalidRngError)))
     {
         ScopeName = scopeName;
         Stream = stream;
@@ -22,4 +22,7 @@ public sealed class InvalidRngError : FlaxError
 
     /// <summary>The stream it asked for.</summary>
     public string Stream { get; }
+
+    /// <inheritdoc/>
+    public string FlaxClassName => nameof(InvalidRngError);
 }

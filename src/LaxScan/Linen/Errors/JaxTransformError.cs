@@ -10,7 +10,7 @@ namespace LaxScan.Linen;
 /// <c>check_trace_level</c> is a TODO). LaxScan keeps it, because a param made inside a scan body would otherwise be
 /// made once per step.
 /// </remarks>
-public sealed class JaxTransformError : FlaxError
+public sealed class JaxTransformError : InvalidOperationException, IFlaxError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="action">What was attempted, such as <c>create param "W"</c>.</param>
@@ -18,12 +18,11 @@ public sealed class JaxTransformError : FlaxError
     /// <param name="scopeDepth">The transform depth the scope was made at.</param>
     /// <param name="currentDepth">The transform depth at the attempt.</param>
     public JaxTransformError(string action, string scopePath, int scopeDepth, int currentDepth)
-        : base(
+        : base(FlaxErrorText.WithLink(
             "Jax transforms and Flax models cannot be mixed. " +
             $"Tried to {action} in scope \"{scopePath}\" inside a transform body (a Lax.Scan body: transform depth {currentDepth}, " +
             $"but the scope was made at depth {scopeDepth}). Create params and submodules outside the scan body and pass " +
-            "the arrays in, as Flax's lifted transforms (nn.scan) do.",
-            nameof(JaxTransformError))
+            "the arrays in, as Flax's lifted transforms (nn.scan) do.", nameof(JaxTransformError)))
     {
         Action = action;
         ScopePath = scopePath;
@@ -42,4 +41,7 @@ public sealed class JaxTransformError : FlaxError
 
     /// <summary>The transform depth at the attempt.</summary>
     public int CurrentDepth { get; }
+
+    /// <inheritdoc/>
+    public string FlaxClassName => nameof(JaxTransformError);
 }

@@ -4,14 +4,14 @@ namespace LaxScan.Linen;
 /// Flax's <c>NameInUseError</c>: a param or submodule takes a name already used in the same module (params and
 /// submodules share one namespace). Give one of them another name, or call the same module instance twice to share it.
 /// </summary>
-public sealed class NameInUseError : FlaxError
+public sealed class NameInUseError : InvalidOperationException, IFlaxError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="kind">What was being made.</param>
     /// <param name="name">The name that is taken.</param>
     /// <param name="moduleName">The class name of the module that was making it.</param>
     public NameInUseError(NameKind kind, string name, string moduleName)
-        : base($"Could not create {KindText(kind)} \"{name}\" in Module {moduleName}: Name in use.", nameof(NameInUseError))
+        : base(FlaxErrorText.WithLink($"Could not create {KindText(kind)} \"{name}\" in Module {moduleName}: Name in use.", nameof(NameInUseError)))
     {
         Kind = kind;
         Name = name;
@@ -33,6 +33,9 @@ public sealed class NameInUseError : FlaxError
         NameKind.Submodule => "submodule",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown name kind"),
     };
+
+    /// <inheritdoc/>
+    public string FlaxClassName => nameof(NameInUseError);
 }
 
 /// <summary>What a <see cref="NameInUseError"/> was trying to make (Flax's <c>key_type</c>).</summary>

@@ -5,13 +5,13 @@ namespace LaxScan.Linen;
 /// <c>params</c> collection is immutable in apply, so it cannot be made). Pass the variables that <c>Init</c> returned
 /// for the same module.
 /// </summary>
-public sealed class ScopeParamNotFoundError : FlaxError
+public sealed class ScopeParamNotFoundError : KeyNotFoundException, IFlaxError
 {
     /// <summary>Creates the error.</summary>
     /// <param name="paramName">The parameter's name.</param>
     /// <param name="scopePath">The scope's path text, such as <c>/Dense_0</c>.</param>
     public ScopeParamNotFoundError(string paramName, string scopePath)
-        : base($"Could not find parameter named \"{paramName}\" in scope \"{scopePath}\".", nameof(ScopeParamNotFoundError))
+        : base(FlaxErrorText.WithLink($"Could not find parameter named \"{paramName}\" in scope \"{scopePath}\".", nameof(ScopeParamNotFoundError)))
     {
         ParamName = paramName;
         ScopePath = scopePath;
@@ -22,4 +22,7 @@ public sealed class ScopeParamNotFoundError : FlaxError
 
     /// <summary>The scope's path text.</summary>
     public string ScopePath { get; }
+
+    /// <inheritdoc/>
+    public string FlaxClassName => nameof(ScopeParamNotFoundError);
 }
