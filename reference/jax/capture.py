@@ -2,7 +2,7 @@
 """Runs the seed's program and the calls it stands on with real JAX + Flax, and writes a reference bundle that
 `laxscan verify BUNDLE` checks LaxScan against, bit for bit.
 
-    python3 reference/jax/capture.py --out bundle/            # the default set (about a minute, ~1.5 MB)
+    python3 reference/jax/capture.py --out bundle/            # the default set (estimated: about a minute, ~1.5 MB)
     python3 reference/jax/capture.py --out bundle/ --full     # the wide matrix (H up to 1024, T = 1000; minutes)
     python3 reference/jax/capture.py --out bundle/ --xla-dump # also XLA's optimised HLO and LLVM IR of the probes
     python3 reference/jax/capture.py --out cases/ --cases-only  # the case list alone (needs no JAX)
