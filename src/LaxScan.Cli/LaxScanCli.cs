@@ -119,12 +119,14 @@ public static class LaxScanCli
             "laxscan random split --seed 0",
             "laxscan random normal --seed 42 --shape 3",
             "laxscan init lecun_normal --seed 0 --shape 4,3",
+            "laxscan verify bundle/",
             "laxscan random split --help");
         CliHelp.Install(root, helpWidth);
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(ParamsCommand.Create(context));
         root.Subcommands.Add(RandomCommand.Create(context));
         root.Subcommands.Add(InitCommand.Create(context));
+        root.Subcommands.Add(VerifyCommand.Create(context));
         return root;
     }
 

@@ -80,6 +80,20 @@ public static class JaxRandom
         return result;
     }
 
+    /// <summary>
+    /// <see cref="TruncatedNormal(PrngKey, Shape, float, float, ThreefryMode)"/> as a given JAX release computes it: the
+    /// release's erf rule applies to the bounds, which matters only when |lower| or |upper| is at least 5.2947
+    /// (erf's argument at least 3.7439).
+    /// </summary>
+    /// <exception cref="InsufficientMemoryException">The output cannot be allocated.</exception>
+    public static NDArray<float> TruncatedNormal(PrngKey key, Shape shape, float lower, float upper, ThreefryMode mode, JaxVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var result = Allocate(shape);
+        TruncatedNormal(key, result.Span, lower, upper, mode, SimdTiers.Default, version.ErfRule);
+        return result;
+    }
+
     internal static void Uniform(PrngKey key, Span<float> destination, float minval, float maxval, ThreefryMode mode, SimdTier tier)
     {
         minval = XlaMath.FlushToZero(minval);
@@ -102,14 +116,14 @@ public static class JaxRandom
         }
     }
 
-    internal static void TruncatedNormal(PrngKey key, Span<float> destination, float lower, float upper, ThreefryMode mode, SimdTier tier)
+    internal static void TruncatedNormal(PrngKey key, Span<float> destination, float lower, float upper, ThreefryMode mode, SimdTier tier, ErfRule erfRule = ErfRule.SaturateFrom3_7439)
     {
         lower = XlaMath.FlushToZero(lower);
         upper = XlaMath.FlushToZero(upper);
         // JAX writes erf(lower / sqrt2) with sqrt2 a constant; XLA's algebraic simplifier turns a division by a
         // constant into a multiplication by its rounded reciprocal, and that is what runs (it differs for +-3, -1.5).
-        float a = XlaMath.Erf(XlaMath.FlushToZero(lower * InverseSqrt2));
-        float b = XlaMath.Erf(XlaMath.FlushToZero(upper * InverseSqrt2));
+        float a = XlaMath.Erf(XlaMath.FlushToZero(lower * InverseSqrt2), erfRule);
+        float b = XlaMath.Erf(XlaMath.FlushToZero(upper * InverseSqrt2), erfRule);
         Uniform(key, destination, a, b, mode, tier);
 
         // The clip keeps rounding (or u == a) from landing on or outside the bounds.

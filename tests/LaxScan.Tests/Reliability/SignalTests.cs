@@ -106,6 +106,17 @@ public class SignalTests
     }
 
     [Fact]
+    public void An_interrupt_stops_verify_through_the_command_lines_own_cancellation()
+    {
+        using var directory = new TempDirectory();
+        string bundle = new LaxScan.Tests.Verification.PublishedBundle().WriteTo(directory["published"]);
+        using var interrupt = InterruptSignal.Manual();
+        interrupt.Raise();
+        CliRun run = RunWith(new NpyArrayFiles(), interrupt, ["verify", bundle]);
+        Assert.Equal((130, string.Empty, "error: interrupted\n"), (run.ExitCode, run.Stdout, run.Stderr));
+    }
+
+    [Fact]
     public async Task An_interrupt_during_uncancellable_work_returns_at_once_without_waiting_for_it()
     {
         using var interrupt = InterruptSignal.Manual();
