@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LaxScan.Cli.Io;
 using LaxScan.Cli.Parsing;
 using LaxScan.Linen;
 using LaxScan.Linen.Recurrent;
@@ -36,11 +37,12 @@ internal static class RnnCommand
             "L1,L2,...",
             "seq_lengths: one length per sequence (one value for (T, F)). Padded steps are still computed; with --return-carry the carry is each row's after its last valid step; with --reverse the padding stays at the end.",
             TryParseLengths);
-        Option<string?> outPath = CliOptions.Out("the outputs as float32");
-        foreach (Option option in new Option[] { paramsPath, xFile, reverse, keepOrder, returnCarry, timeMajor, seqLengths, outPath })
+        foreach (Option option in new Option[] { paramsPath, xFile, reverse, keepOrder, returnCarry, timeMajor, seqLengths })
         {
             command.Options.Add(option);
         }
+
+        OutOptions output = OutOptions.AddTo(command, "the outputs as float32");
 
         RunExtras extras = RunExtras.AddTo(command, "Also write the carry after every step, streamed as the run goes: float32 of shape ([2,] [B,] T, P, H), the forward RNN's steps before the backward's, P = 2 for the LSTMs' (c, h) and 1 otherwise; complete or not at all.");
         command.Validators.Add(result =>
@@ -58,10 +60,12 @@ internal static class RnnCommand
         command.SetAction(result =>
         {
             RecurrentModel spec = model.GetModel(result) with { Threads = extras.GetThreads(result) };
-            NDArray<float> x = RunSession.ReadXFile(context.Files, result.GetValue(xFile)!);
+            string xPath = result.GetValue(xFile)!;
+            string variablesPath = result.GetValue(paramsPath)!;
+            NDArray<float> x = context.Compute(() => InputFiles.Read("--x-file", xPath, "a .npy file", context.Files.ReadFloat32));
             bool tm = result.GetValue(timeMajor);
             (int steps, Shape batch) = SequenceShape(x.Shape, tm);
-            Variables variables = context.Files.ReadVariables(result.GetValue(paramsPath)!);
+            Variables variables = context.Compute(() => InputFiles.Read("--params", variablesPath, "a Flax checkpoint", context.Files.ReadVariables));
             int directions = spec.Bidirectional ? 2 : 1;
             long total = (long)directions * batch.Size * steps;
             Shape traceShape = new([.. directions == 2 ? [2] : Array.Empty<int>(), .. batch.Dimensions, steps, spec.CarryCount, spec.Hidden]);
@@ -73,7 +77,7 @@ internal static class RnnCommand
                 Reverse = result.GetValue(reverse),
                 KeepOrder = result.GetValue(keepOrder),
             };
-            RecurrentResult? output = RunSession.RunTraced(
+            RecurrentResult run = RunSession.RunTraced(
                 context,
                 total,
                 traceShape,
@@ -95,31 +99,26 @@ internal static class RnnCommand
                     };
                     return (spec with { CancellationToken = session.Token, OnStep = observe }).Apply(variables, input);
                 });
-            if (output is null)
+            OutRequest request = output.Get(result);
+            if (run.Carries is null)
             {
-                return RunSession.ReportInterrupted(context);
+                return context.Emit(run.Outputs, request);
             }
 
-            string? path = result.GetValue(outPath);
-            if (output.Carries is null)
+            if (request.Path is { } path)
             {
-                return context.Emit(output.Outputs, path);
-            }
-
-            if (path is not null)
-            {
-                context.Files.Write(path, output.Outputs);
+                context.WriteArray(path, run.Outputs);
             }
 
             // {"outputs": ..., "carry": {"c": ..., "h": ...}}, or "carry": {"forward": {...}, "backward": {...}}.
             Variables carries = Variables.Empty;
-            foreach ((string name, RnnCarry carry) in output.Carries)
+            foreach ((string name, RnnCarry carry) in run.Carries)
             {
                 Variables parts = carry.Count == 2 ? Variables.Empty.With("c", carry[0]).With("h", carry.H) : Variables.Empty.With("h", carry.H);
-                carries = output.Carries.Count == 1 ? parts : carries.With(name, parts);
+                carries = run.Carries.Count == 1 ? parts : carries.With(name, parts);
             }
 
-            return context.EmitVariables(Variables.Empty.With("outputs", output.Outputs).With("carry", carries));
+            return context.EmitVariables(Variables.Empty.With("outputs", run.Outputs).With("carry", carries), request);
         });
         command.Subcommands.Add(RnnInitCommand.Create(context));
         return command;

@@ -3,6 +3,7 @@ using LaxScan.Cli.Parsing;
 using LaxScan.Linen;
 using LaxScan.Models;
 using LaxScan.Nn;
+using LaxScan.Random;
 
 namespace LaxScan.Cli.Commands;
 
@@ -38,13 +39,14 @@ internal static class RnnInitCommand
                 return error is null;
             });
         KeyOptions keys = KeyOptions.AddTo(command);
-        Option<string?> outPath = CliOptions.FilePath("--out", "variables.msgpack", "Also write the variables as a Flax checkpoint (flax.serialization.to_bytes, keys in Flax's order); the path must end in .msgpack; complete or not at all.");
         command.Options.Add(features);
         command.Options.Add(recurrentInit);
-        command.Options.Add(outPath);
+        OutOptions output = OutOptions.AddWithDescription(
+            command,
+            "Also write the variables as a Flax checkpoint (flax.serialization.to_bytes, keys in Flax's order); the path must end in .msgpack; complete or not at all.");
         command.Validators.Add(result =>
         {
-            if (result.GetValue(outPath) is { } path && !ParamsCommand.IsCheckpoint(path))
+            if (result.GetValue(output.Out) is { } path && !ParamsCommand.IsCheckpoint(path))
             {
                 result.AddError($"--out writes a Flax checkpoint, so its file name must end in .msgpack, but got '{path}'");
             }
@@ -56,10 +58,14 @@ internal static class RnnInitCommand
             {
                 RecurrentKernelInit = initName == DefaultRecurrentInit ? null : Initializers.ByName(initName),
             };
-            InitReport<NDArray<float>> report = spec.Init(keys.GetKey(result), result.GetValue(features)!.Value, new LinenOptions(keys.GetMode(result)));
-            if (result.GetValue(outPath) is { } path)
+            PrngKey key = keys.GetKey(result);
+            int inputFeatures = result.GetValue(features)!.Value;
+            var linen = new LinenOptions(keys.GetMode(result));
+            InitReport<NDArray<float>> report = context.Compute(() => spec.Init(key, inputFeatures, linen));
+            OutRequest request = output.Get(result);
+            if (request.Path is { } path)
             {
-                context.Files.WriteVariables(path, report.Variables);
+                context.WriteVariables(path, report.Variables);
             }
 
             if (report.NotJaxBits.Count > 0)
@@ -68,7 +74,7 @@ internal static class RnnInitCommand
                 context.Error.Flush();
             }
 
-            return context.EmitVariables(report.Variables);
+            return context.EmitVariables(report.Variables, request);
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LaxScan.Cli.Output;
 using LaxScan.Cli.Parsing;
 using LaxScan.Cli.Progress;
 
@@ -17,10 +18,10 @@ internal sealed class RunExtras
             "N",
             "Threads per step: 0 picks by size (one thread below H = 512), 1 runs on one thread, N splits each step N ways. The result is the same bits for every N. [default: 0]",
             CliValues.TryParseInt32);
-        Trace = CliOptions.FilePath(
+        Trace = CliOptions.OutputPath(
             "--trace",
             "FILE.npy",
-            traceDescription ?? "Also write every state, step 0 = tanh(x @ W) then each of the T steps, as float32 of shape (T + 1, H) (or (T + 1, B, H)), streamed to disk as the run goes; complete or not at all. The free disk space is checked first.");
+            traceDescription ?? "Also write every state, step 0 = tanh(x @ W) then each of the T steps, as float32 of shape (T + 1, H) (or (T + 1, B, H)), streamed to disk as the run goes; complete or not at all (a FIFO, a device or /dev/stdout receives it as it goes). The free disk space is checked first.");
         Progress = new Option<bool>("--progress") { Description = "Show the progress line on standard error even when it is not a terminal. [default: only on a terminal, for runs over a second]" };
         NoProgress = new Option<bool>("--no-progress") { Description = "Never show the progress line." };
         command.Options.Add(Threads);
@@ -40,7 +41,7 @@ internal sealed class RunExtras
     public Option<int?> Threads { get; }
 
     /// <summary><c>--trace FILE.npy</c>.</summary>
-    public Option<string?> Trace { get; }
+    public OutputPathOption Trace { get; }
 
     /// <summary><c>--progress</c>.</summary>
     public Option<bool> Progress { get; }

@@ -20,6 +20,19 @@ public static partial class XlaMath
     /// </exception>
     public static void Erf(ReadOnlySpan<float> x, Span<float> destination) => Erf(x, destination, SimdTiers.Default);
 
+    /// <summary>Elementwise <see cref="Erf(float, JaxVersion)"/>: erf with a given JAX release's large-|x| rule.</summary>
+    /// <param name="x">The inputs.</param>
+    /// <param name="destination">Receives one result per input; the same bits at every SIMD width.</param>
+    /// <param name="version">The release whose rule applies (<see cref="JaxVersion.ErfRule"/>).</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="destination"/> is shorter than <paramref name="x"/>, or overlaps it without starting at the same element.
+    /// </exception>
+    public static void Erf(ReadOnlySpan<float> x, Span<float> destination, JaxVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        Erf(x, destination, version.ErfRule, SimdTiers.Default);
+    }
+
     /// <summary>Elementwise <see cref="ErfInv(float)"/>; <paramref name="destination"/> may be <paramref name="x"/> itself.</summary>
     /// <param name="x">The inputs.</param>
     /// <param name="destination">Receives one result per input; the same bits at every SIMD width.</param>
@@ -67,6 +80,16 @@ public static partial class XlaMath
 
     internal static void Erf(ReadOnlySpan<float> x, Span<float> destination, SimdTier tier) => Map<ErfKernel>(x, destination, tier);
 
+    internal static void Erf(ReadOnlySpan<float> x, Span<float> destination, ErfRule rule, SimdTier tier)
+    {
+        switch (rule)
+        {
+            case ErfRule.SaturateFrom3_8325: Map<ErfBefore071Kernel>(x, destination, tier); break;
+            case ErfRule.ClampAt3_7439: Map<ErfClampedKernel>(x, destination, tier); break;
+            default: Map<ErfKernel>(x, destination, tier); break;
+        }
+    }
+
     internal static void ErfInv(ReadOnlySpan<float> x, Span<float> destination, SimdTier tier) => Map<ErfInvKernel>(x, destination, tier);
 
     internal static void Log(ReadOnlySpan<float> x, Span<float> destination, SimdTier tier) => Map<LogKernel>(x, destination, tier);
@@ -112,6 +135,26 @@ public static partial class XlaMath
         public TV Invoke<TL, TV>(TV x)
             where TL : IFloatLanes<TV>
             where TV : struct => ErfCore<TL, TV>(x);
+    }
+
+    private readonly struct ErfBefore071Kernel : IElementwise
+    {
+        public float Invoke(float x) => Erf(x, ErfRule.SaturateFrom3_8325);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TL, TV>(TV x)
+            where TL : IFloatLanes<TV>
+            where TV : struct => ErfCore<TL, TV>(x, ErfSaturateBitsBefore071);
+    }
+
+    private readonly struct ErfClampedKernel : IElementwise
+    {
+        public float Invoke(float x) => Erf(x, ErfRule.ClampAt3_7439);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Invoke<TL, TV>(TV x)
+            where TL : IFloatLanes<TV>
+            where TV : struct => ErfClampedCore<TL, TV>(x);
     }
 
     private readonly struct ErfInvKernel : IElementwise

@@ -106,7 +106,6 @@ public class CrossEnvironmentDeterminismTests(DeterminismCommands commands) : IC
             .Select(v => v.Split('=', 2))
             .ToDictionary(kv => kv[0], kv => (string?)kv[1]);
         var mismatches = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var clock = Stopwatch.StartNew();
 
         // Two at a time: process start-up dominates, and the machines this runs on have two cores or more.
         Parallel.For(0, commands.Commands.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
@@ -119,7 +118,7 @@ public class CrossEnvironmentDeterminismTests(DeterminismCommands commands) : IC
             }
         });
 
+        // No time limit here: each child has LaxscanProcess.Run's generous 2-minute timeout, so a hang still fails.
         Assert.True(mismatches.IsEmpty, string.Join('\n', mismatches));
-        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"{name} took {clock.Elapsed}");
     }
 }

@@ -21,6 +21,7 @@ public class XlaMathTierTests
         Logistic,
     }
 
+    // The vector tiers only: the scalar tier runs the reference itself, so comparing it with the reference could not fail.
     public static TheoryData<Function, SimdTier> Cases
     {
         get
@@ -28,10 +29,24 @@ public class XlaMathTierTests
             var data = new TheoryData<Function, SimdTier>();
             foreach (Function f in Enum.GetValues<Function>())
             {
-                foreach (SimdTier tier in (SimdTier[])[SimdTier.Scalar, SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512])
+                foreach (SimdTier tier in (SimdTier[])[SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512])
                 {
                     data.Add(f, tier);
                 }
+            }
+
+            return data;
+        }
+    }
+
+    public static TheoryData<Function, SimdTier> CasesWithScalar
+    {
+        get
+        {
+            var data = Cases;
+            foreach (Function f in Enum.GetValues<Function>())
+            {
+                data.Add(f, SimdTier.Scalar);
             }
 
             return data;
@@ -87,7 +102,7 @@ public class XlaMathTierTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(CasesWithScalar))]
     public void A_short_or_shifted_destination_is_rejected(Function f, SimdTier tier)
     {
         float[] buffer = new float[40];

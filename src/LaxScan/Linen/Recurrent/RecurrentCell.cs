@@ -110,6 +110,7 @@ public abstract class RecurrentCell : Module<(RnnCarry Carry, NDArray<float> X),
         ArgumentNullException.ThrowIfNull(carry);
         ArgumentNullException.ThrowIfNull(x);
         CheckStepShapes(carry, x.Shape);
+        CheckVersion(scope, ClassName);
         int hidden = carry.Shape[-1];
         int inputFeatures = x.Shape[-1];
         int rows = checked((int)(carry.Shape.Size / hidden));
@@ -130,6 +131,21 @@ public abstract class RecurrentCell : Module<(RnnCarry Carry, NDArray<float> X),
         var y = new NDArray<float>(carry.Shape);
         next.H.Span.CopyTo(y.Span);
         return (next, y);
+    }
+
+    /// <summary>
+    /// Refuses a JAX release whose XLA computes the cells otherwise: before 0.10.2 each Dense's bias, and the sum of the
+    /// input and recurrent dots, were fused into a GEMV's accumulator (<see cref="JaxVersion.FusesDenseBias"/>), which
+    /// the cells do not reproduce (docs/parity.md, "Version splits").
+    /// </summary>
+    internal static void CheckVersion(Scope scope, string cellName)
+    {
+        JaxVersion version = scope.Options.JaxVersion;
+        if (version.FusesDenseBias)
+        {
+            throw new NotSupportedException(
+                $"{cellName} follows XLA as JAX 0.10.2 and later compile it (every bias added after its dot); JAX {version} fused a Dense's bias into the GEMV's accumulator inside a scan, which LaxScan's recurrent cells do not reproduce");
+        }
     }
 
     /// <summary>Flax's shape rule for one step: each carry part is <c>(*batch, H)</c> for x of shape <c>(*batch, F)</c>.</summary>

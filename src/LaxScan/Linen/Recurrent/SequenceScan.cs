@@ -24,6 +24,7 @@ internal static class SequenceScan
         }
 
         cell.CheckStepShapes(init, new Shape(xs.Shape.Dimensions[1..]));
+        RecurrentCell.CheckVersion(scope, cell.ClassName);
         string[] streams = [.. options.SplitRngs.Keys];
         string[] path = ["params", .. scope.Path];
         string[] before = BroadcastVariables.NamesAt(scope.Store, path);
