@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LaxScan.Io;
+using LaxScan.Linen;
 using LaxScan.Random;
 
 namespace LaxScan.Tests.Verification;
@@ -70,6 +72,17 @@ internal sealed class PublishedBundle
         // By hand: Dense without bias on small integers, exact in any order: [1, 1] @ [[1, 2], [3, 4]] = [4, 6].
         Add(Case("dense_ints", "dense", ("features", 2), ("x", Words(Bits.Of(1f), Bits.Of(1f))), ("kernel", Words(Bits.Of(1f), Bits.Of(2f), Bits.Of(3f), Bits.Of(4f))), ("where", "eager")),
             new JsonObject { ["out"] = Pair([2], [Bits.Of(4f), Bits.Of(6f)]) });
+
+        // By hand: nn.RNN(SimpleCell(3)) with i = (kernel I, bias 0), h = (kernel 0) and |x| < 0.0004, where tanh(x)
+        // rounds to x: every output and the carry are x exactly. The checkpoint (hand-chosen values, Flax's paths) is
+        // the case's input, as a real bundle's msgpack_hex is for the orthogonal-initialised cells.
+        uint[] xs = [.. new[] { 0.000244140625f, -0.0001220703125f, 0f, 0.0003f, 0.0001f, -0.0002f, 0f, 0.00001f, 0.0003f, -0.0003f, 0.0002f, 0f }.Select(Bits.Of)];
+        var identity3 = new NDArray<float>(new Shape(3, 3), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+        Variables simple = Variables.Empty.With("params", Variables.Empty.With("cell", Variables.Empty
+            .With("h", Variables.Empty.With("kernel", new NDArray<float>(new Shape(3, 3))))
+            .With("i", Variables.Empty.With("bias", new NDArray<float>(new Shape(3))).With("kernel", identity3))));
+        Add(Case("rnn_simple_identity", "rnn", ("model", "rnn"), ("cell", "simple"), ("hidden", 3), ("xshape", Ints(4, 3)), ("x", Words(xs)), ("seed", 0), ("recurrent_init", "orthogonal"), ("options", new JsonObject { ["return_carry"] = true })),
+            new JsonObject { ["out"] = Pair([4, 3], xs), ["carry_h"] = Pair([3], xs[9..]), ["msgpack_hex"] = Convert.ToHexStringLower(FlaxSerialization.ToBytes(simple)) });
     }
 
     /// <summary>What provenance.json records: the JAX version whose rules apply, the source of the values.</summary>

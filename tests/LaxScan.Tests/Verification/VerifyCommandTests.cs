@@ -93,6 +93,27 @@ public class VerifyCommandTests
     }
 
     [Fact]
+    public void The_rnn_handler_compares_the_outputs_and_the_carry_and_applies_the_bundle_s_checkpoint()
+    {
+        using var directory = new TempDirectory();
+        var bundle = new PublishedBundle();
+        JsonObject result = bundle.Result("rnn_simple_identity");
+        JsonArray outs = (JsonArray)((JsonArray)result["out"]!)[0]!;
+        JsonArray carry = (JsonArray)((JsonArray)result["carry_h"]!)[0]!;
+        uint published = (uint)outs[4]!;
+        outs[4] = published ^ 1;
+        carry[0] = (uint)carry[0]! ^ 0x8000_0000u;
+        string path = bundle.WriteTo(directory["flipped"]);
+
+        (CliRun run, _) = Verify(path);
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains($"rnn_simple_identity (rnn) out[4]: jax 0x{published ^ 1:X8}", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("rnn_simple_identity (rnn) carry_h[0]: jax 0x", run.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith($"verify: {bundle.CaseCount - 1}/{bundle.CaseCount} cases bit-exact (jax 0.11.0 on published values)\n", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_kinds_are_reported_and_fail_hlo_and_jax_failures_are_not_counted()
     {
         using var directory = new TempDirectory();
@@ -106,7 +127,7 @@ public class VerifyCommandTests
         (CliRun run, JsonElement report) = Verify(path);
 
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
-        Assert.Contains("gru_0 (gru_cell) unknown_kind: no handler for kind 'gru_cell' in this LaxScan; known: dense, dot, hlo, init, math, mission, random\n", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("gru_0 (gru_cell) unknown_kind: no handler for kind 'gru_cell' in this LaxScan; known: dense, dot, hlo, init, math, mission, random, rnn, rnn_math\n", run.Stderr, StringComparison.Ordinal);
         Assert.EndsWith($"verify: {published}/{published + 1} cases bit-exact (jax 0.11.0 on published values; 1 skipped; 1 failed in JAX)\n", run.Stderr, StringComparison.Ordinal);
         JsonElement statuses = report.GetProperty("bundles")[0].GetProperty("statuses");
         Assert.Equal(1, statuses.GetProperty("unknown_kind").GetInt32());
@@ -142,7 +163,8 @@ public class VerifyCommandTests
 
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Contains("v008 (dot) refused: JAX 0.9.0 computes x @ W with H >= 8 in YNNPACK", run.Stderr, StringComparison.Ordinal);
-        Assert.EndsWith($"verify: {bundle.CaseCount - 1}/{bundle.CaseCount} cases bit-exact (jax 0.9.0 on published values)\n", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("rnn_simple_identity (rnn) refused: SimpleCell follows XLA as JAX 0.10.2 and later compile it", run.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith($"verify: {bundle.CaseCount - 2}/{bundle.CaseCount} cases bit-exact (jax 0.9.0 on published values)\n", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
