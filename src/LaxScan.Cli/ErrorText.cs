@@ -6,6 +6,12 @@ internal static class ErrorText
     /// <summary>The message of an exception, without .NET's decorations, as one line.</summary>
     public static string Of(Exception exception)
     {
+        // A type initializer's failure says only which type; its cause is the message the user needs.
+        if (exception is TypeInitializationException { InnerException: { } cause })
+        {
+            return Of(cause);
+        }
+
         string message = exception switch
         {
             ArgumentException { ParamName: { } name } a => StripParameterSuffix(a.Message, name),

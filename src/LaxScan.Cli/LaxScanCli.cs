@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using LaxScan.Cli.Cancellation;
 using LaxScan.Cli.Commands;
 using LaxScan.Cli.Io;
+using LaxScan.Cli.Output;
 
 namespace LaxScan.Cli;
 
@@ -15,22 +17,30 @@ public static class LaxScanCli
     /// <param name="args">The arguments after the program name.</param>
     /// <param name="stdout">Receives the JSON result (or help text), and nothing else.</param>
     /// <param name="stderr">Receives the one <c>error: ...</c> line of a failure.</param>
-    /// <returns>An <see cref="ExitCodes"/> value: 0 success, 1 failure, 2 usage error.</returns>
+    /// <returns>An <see cref="ExitCodes"/> value: 0 success, 1 failure, 2 usage error, 130 interrupted.</returns>
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr) =>
         Run(args, stdout, stderr, ArrayFiles.Default);
 
+    /// <summary>
+    /// Runs one command line. <paramref name="interrupt"/>: null listens for SIGINT and SIGTERM for the command's
+    /// duration; tests pass <see cref="InterruptSignal.Manual"/>. <paramref name="rawStdout"/>: the stream under
+    /// <paramref name="stdout"/> when that is the process's standard output, so an output pointing there
+    /// (<c>--out /dev/stdout</c>) can take the JSON's place.
+    /// </summary>
     /// <param name="args">The arguments after the program name.</param>
     /// <param name="stdout">Receives the JSON result (or help text), and nothing else.</param>
     /// <param name="stderr">Receives the one <c>error: ...</c> line of a failure.</param>
     /// <param name="files">Reads and writes the array files.</param>
     /// <param name="helpWidth">The width to wrap help text at; null for the terminal's (see <see cref="CliHelp.Install"/>).</param>
-    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, IArrayFiles files, int? helpWidth = null)
+    /// <param name="interrupt">The interrupt to obey; null listens for SIGINT and SIGTERM.</param>
+    /// <param name="rawStdout">The process's standard output stream under <paramref name="stdout"/>, or null.</param>
+    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, IArrayFiles files, int? helpWidth = null, InterruptSignal? interrupt = null, Stream? rawStdout = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
 
-        var context = new CliContext(stdout, stderr, files);
+        var context = new CliContext(stdout, stderr, files, rawStdout);
         RootCommand root = BuildRoot(context, helpWidth);
 
         // No response files: an argument starting with '@' is just text, as every other tool driving laxscan expects.
@@ -49,8 +59,13 @@ public static class LaxScanCli
             return Fail(stderr, ExitCodes.Usage, string.Join("; ", parsed.Errors.Select(e => e.Message).Distinct()));
         }
 
+        // Every command, present and future, runs with Ctrl-C and SIGTERM turned into its cancellation.
+        InterruptSignal signal = interrupt ?? InterruptSignal.Listen();
         try
         {
+            // Help prints and writes nothing, so it needs no output checks (and --help wins over a bad --out).
+            bool writes = parsed.Action is not System.CommandLine.Help.HelpAction;
+            context.Begin(signal, writes ? CliOutputs.Check(parsed, files, rawStdout is not null) : CliOutputs.None);
             int exitCode = parsed.Invoke(new InvocationConfiguration
             {
                 Output = stdout,
@@ -63,6 +78,10 @@ public static class LaxScanCli
             stdout.Flush();
             return exitCode;
         }
+        catch (OperationCanceledException) when (signal.Raised)
+        {
+            return Fail(stderr, ExitCodes.Interrupted, InterruptSignal.Message);
+        }
         catch (UsageException e)
         {
             return Fail(stderr, ExitCodes.Usage, e.Message);
@@ -71,6 +90,13 @@ public static class LaxScanCli
         {
             // Whatever the library or the file system throws ends as one line: the contract forbids stack traces.
             return Fail(stderr, ExitCodes.Failure, ErrorText.Of(e));
+        }
+        finally
+        {
+            if (interrupt is null)
+            {
+                signal.Dispose();
+            }
         }
     }
 
@@ -93,12 +119,16 @@ public static class LaxScanCli
             "laxscan random split --seed 0",
             "laxscan random normal --seed 42 --shape 3",
             "laxscan init lecun_normal --seed 0 --shape 4,3",
+            "laxscan rnn --cell lstm --hidden 64 --params variables.msgpack --x-file x.npy",
+            "laxscan verify bundle/",
             "laxscan random split --help");
         CliHelp.Install(root, helpWidth);
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(ParamsCommand.Create(context));
         root.Subcommands.Add(RandomCommand.Create(context));
         root.Subcommands.Add(InitCommand.Create(context));
+        root.Subcommands.Add(VerifyCommand.Create(context));
+        root.Subcommands.Add(RnnCommand.Create(context));
         return root;
     }
 
@@ -111,10 +141,18 @@ public static class LaxScanCli
 
     private static int Fail(TextWriter stderr, int exitCode, string message)
     {
-        stderr.Write("error: ");
-        stderr.Write(ErrorText.OneLine(message));
-        stderr.Write('\n');
-        stderr.Flush();
+        try
+        {
+            stderr.Write("error: ");
+            stderr.Write(ErrorText.OneLine(message));
+            stderr.Write('\n');
+            stderr.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // Standard error is closed (2>&-) or broken: the exit code is all that can still tell the failure.
+        }
+
         return exitCode;
     }
 }

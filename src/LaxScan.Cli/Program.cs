@@ -1,17 +1,28 @@
 using System.Text;
 using LaxScan.Cli;
+using LaxScan.Cli.Io;
 
 // A large buffer: the JSON of a big array is many small writes. Run flushes it and reports a failed flush.
-var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+Stream rawStdout = Console.OpenStandardOutput();
+var stdout = new StreamWriter(rawStdout, new UTF8Encoding(false), 1 << 16);
 var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
-int exitCode = LaxScanCli.Run(args, stdout, stderr);
+int exitCode = LaxScanCli.Run(args, stdout, stderr, ArrayFiles.Default, interrupt: null, rawStdout: rawStdout);
 try
 {
     stdout.Dispose();
 }
-catch (IOException)
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
 {
-    // Already reported by Run; what is left in the buffer cannot be written anywhere.
+    // Already reported by Run (or stdout is closed); what is left in the buffer cannot be written anywhere.
+}
+
+try
+{
+    stderr.Dispose();
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    // Standard error is closed (2>&-): the exit code still tells.
 }
 
 return exitCode;

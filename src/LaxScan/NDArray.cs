@@ -65,7 +65,11 @@ public sealed class NDArray<T> : INDArray where T : unmanaged
     /// <summary>The element at a multi-dimensional index.</summary>
     public ref T this[params ReadOnlySpan<int> index] => ref _data[FlatIndex(index)];
 
-    /// <summary>A copy of this array's elements with another shape of the same size.</summary>
+    /// <summary>
+    /// This array's elements under another shape of the same size: a view that shares this array's buffer (as
+    /// NumPy's <c>reshape</c> of a contiguous array does), so a write through either is seen by both. Copy
+    /// <see cref="Data"/> first for an independent array.
+    /// </summary>
     /// <exception cref="ArgumentException">The new shape holds a different number of elements.</exception>
     public NDArray<T> Reshape(Shape shape)
     {
@@ -77,8 +81,13 @@ public sealed class NDArray<T> : INDArray where T : unmanaged
         return new NDArray<T>(shape, _data);
     }
 
-    /// <inheritdoc />
-    public override string ToString() => ((INDArray)this).TypeString;
+    /// <summary>
+    /// The type and the values, numpy-style: <c>float32[2,3] [[0.5, -1., 0.25], [2., nan, -0.]]</c>. Floats are their
+    /// shortest round-trip digits (an integral one with its point, <c>nan</c>, <c>inf</c>, <c>1e-05</c>); an array of
+    /// more than 1000 elements shows the first and last 3 entries of each axis around <c>...</c>, as NumPy's default
+    /// print options (<c>threshold=1000</c>, <c>edgeitems=3</c>) do.
+    /// </summary>
+    public override string ToString() => NDArrayText.Format(this);
 
     private int FlatIndex(ReadOnlySpan<int> index)
     {

@@ -43,6 +43,18 @@ public partial class ReadmeTests
         Assert.Contains("\ndotnet test\n", ci, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_README_shows_the_two_commands_that_check_LaxScan_against_JAX_and_both_exist()
+    {
+        string readme = ReadmeText();
+        Assert.Contains("\nJAX_PLATFORMS=cpu python3 reference/jax/capture.py --out bundle/\n", readme, StringComparison.Ordinal);
+        Assert.Contains("\ndotnet run -c Release --project src/LaxScan.Cli -- verify bundle/\n", readme, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(FindRepoFile("README.md"))!, "reference", "jax", "capture.py")));
+        Tests.Cli.CliRun help = Tests.Cli.CliHarness.Run("verify", "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("BUNDLE", help.Stdout, StringComparison.Ordinal);
+    }
+
     internal static string FindRepoFile(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -25,6 +25,8 @@ internal static class ExhaustiveCheck
         ("log", XlaMath.Log, XlaMath.Log),
         ("log1p", XlaMath.Log1p, XlaMath.Log1p),
         ("erfinv", XlaMath.ErfInv, XlaMath.ErfInv),
+        ("exp", XlaMath.Exp, XlaMath.Exp),
+        ("logistic", XlaMath.Logistic, XlaMath.Logistic),
     ];
 
     private const int BlockBits = 20;
@@ -110,7 +112,7 @@ internal static class ExhaustiveCheck
                 },
                 _ => { });
             totalMismatches += mismatches;
-            Console.WriteLine($"{name,-7} 2^32 inputs: {mismatches} mismatches, {nanPayloads} NaN-payload differences, {watch.Elapsed.TotalSeconds:F1} s");
+            Console.WriteLine($"{name,-8} 2^32 inputs: {mismatches} mismatches, {nanPayloads} NaN-payload differences, {watch.Elapsed.TotalSeconds:F1} s");
             foreach (string example in examples)
             {
                 Console.WriteLine($"    {example}");

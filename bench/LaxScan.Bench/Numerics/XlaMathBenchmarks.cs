@@ -37,4 +37,10 @@ public class XlaMathBenchmarks
 
     [Benchmark(OperationsPerInvoke = Length)]
     public void Tanh() => XlaMath.Tanh(_wide, _destination, Tier);
+
+    [Benchmark(OperationsPerInvoke = Length)]
+    public void Exp() => XlaMath.Exp(_wide, _destination, Tier);
+
+    [Benchmark(OperationsPerInvoke = Length)]
+    public void Logistic() => XlaMath.Logistic(_wide, _destination, Tier);
 }

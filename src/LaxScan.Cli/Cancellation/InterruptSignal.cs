@@ -3,12 +3,13 @@ using System.Runtime.InteropServices;
 namespace LaxScan.Cli.Cancellation;
 
 /// <summary>
-/// Turns SIGINT (Ctrl-C) and SIGTERM into a cancellation while a long command runs, so the command stops between
-/// steps, deletes its temporary files and exits with <see cref="ExitCodes.Interrupted"/> instead of dying half-way through a write.
+/// Turns SIGINT (Ctrl-C) and SIGTERM into a cancellation while a command runs, so the command stops, deletes its
+/// temporary files and exits with <see cref="ExitCodes.Interrupted"/> instead of dying half-way through a write.
+/// <see cref="LaxScanCli"/> listens around every command, so each command only has to pass <see cref="Token"/> on.
 /// </summary>
 /// <remarks>
-/// Registered only for the duration of the run, so an in-process host (the tests) keeps its own handling otherwise.
-/// A second signal is not intercepted: someone pressing Ctrl-C twice wants the process gone now.
+/// Registered only for the duration of one command line, so an in-process host (the tests) keeps its own handling
+/// otherwise. A second signal is not intercepted: someone pressing Ctrl-C twice wants the process gone now.
 /// </remarks>
 internal sealed class InterruptSignal : IDisposable
 {
@@ -18,13 +19,11 @@ internal sealed class InterruptSignal : IDisposable
     private readonly CancellationTokenSource _source = new();
     private readonly PosixSignalRegistration[] _registrations;
 
-    private InterruptSignal()
+    private InterruptSignal(bool listen)
     {
-        _registrations =
-        [
-            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
-            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
-        ];
+        _registrations = listen
+            ? [PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal), PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal)]
+            : [];
     }
 
     /// <summary>Cancelled when the first SIGINT or SIGTERM arrives.</summary>
@@ -34,7 +33,13 @@ internal sealed class InterruptSignal : IDisposable
     public bool Raised => _source.IsCancellationRequested;
 
     /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
-    public static InterruptSignal Listen() => new();
+    public static InterruptSignal Listen() => new(listen: true);
+
+    /// <summary>An interrupt that only <see cref="Raise"/> triggers: for tests that interrupt a command at a chosen point.</summary>
+    public static InterruptSignal Manual() => new(listen: false);
+
+    /// <summary>Acts as if SIGINT had arrived.</summary>
+    public void Raise() => _source.Cancel();
 
     /// <summary>Stops listening: signals after this take their default action again.</summary>
     public void Dispose()
@@ -54,8 +59,15 @@ internal sealed class InterruptSignal : IDisposable
             return;
         }
 
-        // Keep the process alive so the run unwinds through its finally blocks and removes its temporary files.
+        // Keep the process alive so the command unwinds through its finally blocks and removes its temporary files.
         context.Cancel = true;
-        _source.Cancel();
+        try
+        {
+            _source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The command ended while the signal was being delivered; there is nothing left to stop.
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LaxScan.Cli.Parsing;
 using LaxScan.Nn;
+using LaxScan.Random;
 
 namespace LaxScan.Cli.Commands;
 
@@ -50,12 +51,12 @@ internal static class InitCommand
             ("uniform", Distribution.Uniform));
         Option<int?> inAxis = CliOptions.Create<int>("--in-axis", "I", "in_axis of the fan-based initializers. [default: -2]", CliValues.TryParseInt32);
         Option<int?> outAxis = CliOptions.Create<int>("--out-axis", "O", "out_axis of the fan-based initializers. [default: -1]", CliValues.TryParseInt32);
-        Option<string?> outPath = CliOptions.Out("the float32 array");
-        foreach (Option option in new Option[] { shape, stddev, scale, value, lower, upper, mode, distribution, inAxis, outAxis, outPath })
+        foreach (Option option in new Option[] { shape, stddev, scale, value, lower, upper, mode, distribution, inAxis, outAxis })
         {
             command.Options.Add(option);
         }
 
+        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.SetAction(result =>
         {
             var options = new InitializerOptions
@@ -71,14 +72,17 @@ internal static class InitCommand
                 OutAxis = result.GetValue(outAxis),
             };
             Initializer initializer = Create(result.GetValue(name)!, options);
-            NDArray<float> array = initializer(keys.GetKey(result), new Shape(result.GetValue(shape)!), keys.GetMode(result));
-            return context.Emit(array, result.GetValue(outPath));
+            PrngKey key = keys.GetKey(result);
+            var s = new Shape(result.GetValue(shape)!);
+            ThreefryMode threefry = keys.GetMode(result);
+            NDArray<float> array = context.Compute(() => initializer(key, s, threefry));
+            return context.Emit(array, output.Get(result));
         });
         return command;
     }
 
     // Options that do not fit the name (one it does not take, constant without a value) are the command line's
-    // shape, a usage error; a value the library then rejects (scale <= 0, lower >= upper) is a failure.
+    // shape, a usage error; a value the library then rejects (scale <= 0) is a failure.
     private static Initializer Create(string name, InitializerOptions options)
     {
         IReadOnlyList<string> allowed = Initializers.OptionsOf(name);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using LaxScan.Cli.Parsing;
 using LaxScan.Linen;
 using LaxScan.Models;
+using LaxScan.Random;
 
 namespace LaxScan.Cli.Commands;
 
@@ -20,26 +21,26 @@ internal static class ParamsCommand
         Option<int?> hidden = ModelOptions.Hidden();
         command.Options.Add(hidden);
         KeyOptions keys = KeyOptions.AddTo(command);
-        Option<string?> outPath = CliOptions.FilePath(
-            "--out",
-            "FILE.npy",
+        OutOptions output = OutOptions.AddWithDescription(
+            command,
             "Also write W (float32, shape (H, H)) to this NumPy .npy file or, for a path ending in .msgpack, the whole variables tree as a Flax checkpoint (flax.serialization.to_bytes); complete or not at all.");
-        command.Options.Add(outPath);
         command.SetAction(result =>
         {
             var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)) };
-            Variables variables = LaxScanFunctions.Params(keys.GetKey(result), result.GetValue(hidden)!.Value, options);
-            string? path = result.GetValue(outPath);
-            if (path is not null && IsCheckpoint(path))
+            PrngKey key = keys.GetKey(result);
+            int h = result.GetValue(hidden)!.Value;
+            Variables variables = context.Compute(() => LaxScanFunctions.Params(key, h, options));
+            OutRequest request = output.Get(result);
+            if (request.Path is { } path && IsCheckpoint(path))
             {
-                context.Files.WriteVariables(path, variables);
+                context.WriteVariables(path, variables);
             }
-            else if (path is not null)
+            else if (request.Path is { } npy)
             {
-                context.Files.Write(path, variables.GetFloat32("params", "W"));
+                context.WriteArray(npy, variables.GetFloat32("params", "W"));
             }
 
-            return context.EmitVariables(variables);
+            return context.EmitVariables(variables, request);
         });
         return command;
     }

@@ -19,28 +19,27 @@ internal static class RandomBitsCommand
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<int[]?> shape = CliOptions.Shape(Help.Shape);
         Option<int?> width = CliOptions.Choice("--width", "Bits per integer: 8, 16, 32 or 64. [default: 32]", ("8", 8), ("16", 16), ("32", 32), ("64", 64));
-        Option<string?> outPath = CliOptions.Out("the integers (uint8, uint16, uint32 or uint64)");
         command.Options.Add(shape);
         command.Options.Add(width);
-        command.Options.Add(outPath);
+        OutOptions output = OutOptions.AddTo(command, "the integers (uint8, uint16, uint32 or uint64)");
         command.SetAction(result =>
         {
             PrngKey key = keys.GetKey(result);
             ThreefryMode mode = keys.GetMode(result);
             var s = new Shape(result.GetValue(shape) ?? []);
-            string? path = result.GetValue(outPath);
+            OutRequest request = output.Get(result);
             return (result.GetValue(width) ?? 32) switch
             {
-                8 => Emit<byte>(context, key, s, mode, path),
-                16 => Emit<ushort>(context, key, s, mode, path),
-                64 => Emit<ulong>(context, key, s, mode, path),
-                _ => Emit<uint>(context, key, s, mode, path),
+                8 => Emit<byte>(context, key, s, mode, request),
+                16 => Emit<ushort>(context, key, s, mode, request),
+                64 => Emit<ulong>(context, key, s, mode, request),
+                _ => Emit<uint>(context, key, s, mode, request),
             };
         });
         return command;
     }
 
-    private static int Emit<T>(CliContext context, PrngKey key, Shape shape, ThreefryMode mode, string? path)
+    private static int Emit<T>(CliContext context, PrngKey key, Shape shape, ThreefryMode mode, OutRequest output)
         where T : unmanaged, IUnsignedNumber<T>, ISpanFormattable =>
-        context.Emit(JaxRandom.Bits<T>(key, shape, mode), path);
+        context.Emit(context.Compute(() => JaxRandom.Bits<T>(key, shape, mode)), output);
 }

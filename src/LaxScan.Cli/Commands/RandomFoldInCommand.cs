@@ -17,13 +17,12 @@ internal static class RandomFoldInCommand
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<uint?> data = CliOptions.Create<uint>("--data", "D", "The uint32 to fold into the key. Required.", CliValues.TryParseUInt32);
         data.Required = true;
-        Option<string?> outPath = CliOptions.Out("the key as a uint32 array of shape (2,)");
         command.Options.Add(data);
-        command.Options.Add(outPath);
+        OutOptions output = OutOptions.AddTo(command, "the key as a uint32 array of shape (2,)");
         command.SetAction(result =>
         {
             PrngKey folded = JaxRandom.FoldIn(keys.GetKey(result), result.GetValue(data)!.Value);
-            return context.Emit(KeyArray.Of(folded), result.GetValue(outPath));
+            return context.Emit(KeyArray.Of(folded), output.Get(result));
         });
         return command;
     }

@@ -17,13 +17,15 @@ internal static class RandomNormalCommand
             "laxscan random normal --seed 0 --threefry original");
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<int[]?> shape = CliOptions.Shape(Help.Shape);
-        Option<string?> outPath = CliOptions.Out("the float32 array");
         command.Options.Add(shape);
-        command.Options.Add(outPath);
+        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.SetAction(result =>
         {
-            NDArray<float> values = JaxRandom.Normal(keys.GetKey(result), new Shape(result.GetValue(shape) ?? []), keys.GetMode(result));
-            return context.Emit(values, result.GetValue(outPath));
+            PrngKey key = keys.GetKey(result);
+            var s = new Shape(result.GetValue(shape) ?? []);
+            ThreefryMode mode = keys.GetMode(result);
+            NDArray<float> values = context.Compute(() => JaxRandom.Normal(key, s, mode));
+            return context.Emit(values, output.Get(result));
         });
         return command;
     }

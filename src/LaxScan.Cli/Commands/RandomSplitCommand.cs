@@ -17,9 +17,8 @@ internal static class RandomSplitCommand
             "laxscan random split --key 0,42 --num 4 --threefry original");
         KeyOptions keys = KeyOptions.AddTo(command);
         Option<int?> num = CliOptions.Create<int>("--num", "N", "How many keys. [default: 2]", CliValues.TryParseInt32);
-        Option<string?> outPath = CliOptions.Out("the keys as a uint32 array of shape (N, 2)");
         command.Options.Add(num);
-        command.Options.Add(outPath);
+        OutOptions output = OutOptions.AddTo(command, "the keys as a uint32 array of shape (N, 2)");
         command.SetAction(result =>
         {
             int n = result.GetValue(num) ?? 2;
@@ -29,8 +28,10 @@ internal static class RandomSplitCommand
                 ArraySize.EnsureAllocatable(2L * n, sizeof(uint), $"split into {n:N0} keys");
             }
 
-            PrngKey[] split = JaxRandom.Split(keys.GetKey(result), n, keys.GetMode(result));
-            return context.Emit(KeyArray.Of(split), result.GetValue(outPath));
+            PrngKey key = keys.GetKey(result);
+            ThreefryMode mode = keys.GetMode(result);
+            PrngKey[] split = context.Compute(() => JaxRandom.Split(key, n, mode));
+            return context.Emit(KeyArray.Of(split), output.Get(result));
         });
         return command;
     }

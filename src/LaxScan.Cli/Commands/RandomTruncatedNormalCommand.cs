@@ -19,20 +19,19 @@ internal static class RandomTruncatedNormalCommand
         Option<int[]?> shape = CliOptions.Shape(Help.Shape);
         Option<float?> lower = CliOptions.Create<float>("--lower", "L", "The lower bound, read as a Python float then rounded to float32. [default: -2]", CliValues.TryParseFloat32);
         Option<float?> upper = CliOptions.Create<float>("--upper", "U", "The upper bound, read like --lower. [default: 2]", CliValues.TryParseFloat32);
-        Option<string?> outPath = CliOptions.Out("the float32 array");
         command.Options.Add(shape);
         command.Options.Add(lower);
         command.Options.Add(upper);
-        command.Options.Add(outPath);
+        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.SetAction(result =>
         {
-            NDArray<float> values = JaxRandom.TruncatedNormal(
-                keys.GetKey(result),
-                new Shape(result.GetValue(shape) ?? []),
-                result.GetValue(lower) ?? -2f,
-                result.GetValue(upper) ?? 2f,
-                keys.GetMode(result));
-            return context.Emit(values, result.GetValue(outPath));
+            PrngKey key = keys.GetKey(result);
+            var s = new Shape(result.GetValue(shape) ?? []);
+            float l = result.GetValue(lower) ?? -2f;
+            float u = result.GetValue(upper) ?? 2f;
+            ThreefryMode mode = keys.GetMode(result);
+            NDArray<float> values = context.Compute(() => JaxRandom.TruncatedNormal(key, s, l, u, mode));
+            return context.Emit(values, output.Get(result));
         });
         return command;
     }

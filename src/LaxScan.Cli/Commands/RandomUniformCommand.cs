@@ -19,20 +19,19 @@ internal static class RandomUniformCommand
         Option<int[]?> shape = CliOptions.Shape(Help.Shape);
         Option<float?> minval = CliOptions.Create<float>("--minval", "A", "The lower bound, read as a Python float then rounded to float32. [default: 0]", CliValues.TryParseFloat32);
         Option<float?> maxval = CliOptions.Create<float>("--maxval", "B", "The upper bound (excluded), read like --minval. [default: 1]", CliValues.TryParseFloat32);
-        Option<string?> outPath = CliOptions.Out("the float32 array");
         command.Options.Add(shape);
         command.Options.Add(minval);
         command.Options.Add(maxval);
-        command.Options.Add(outPath);
+        OutOptions output = OutOptions.AddTo(command, "the float32 array");
         command.SetAction(result =>
         {
-            NDArray<float> values = JaxRandom.Uniform(
-                keys.GetKey(result),
-                new Shape(result.GetValue(shape) ?? []),
-                result.GetValue(minval) ?? 0f,
-                result.GetValue(maxval) ?? 1f,
-                keys.GetMode(result));
-            return context.Emit(values, result.GetValue(outPath));
+            PrngKey key = keys.GetKey(result);
+            var s = new Shape(result.GetValue(shape) ?? []);
+            float a = result.GetValue(minval) ?? 0f;
+            float b = result.GetValue(maxval) ?? 1f;
+            ThreefryMode mode = keys.GetMode(result);
+            NDArray<float> values = context.Compute(() => JaxRandom.Uniform(key, s, a, b, mode));
+            return context.Emit(values, output.Get(result));
         });
         return command;
     }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using LaxScan.Cli.Io;
+using LaxScan.Cli.Output;
 using LaxScan.Cli.Parsing;
 using LaxScan.Cli.Plotting;
 using LaxScan.Linen;
@@ -38,15 +40,14 @@ internal static class RunCommand
         command.Options.Add(x);
         command.Options.Add(xFile);
         KeyOptions keys = KeyOptions.AddTo(command);
-        Option<string?> outPath = CliOptions.Out("the final hidden state as float32, the shape of x");
-        command.Options.Add(outPath);
+        OutOptions output = OutOptions.AddTo(command, "the final hidden state as float32, the shape of x");
         Option<string?> paramsPath = CliOptions.FilePath(
             "--params",
             "variables.msgpack",
             "Apply these variables (a Flax checkpoint, flax.serialization.to_bytes layout, as params --out writes) instead of initializing: Flax's apply, which uses no key, so --seed and --key do not apply.");
         command.Options.Add(paramsPath);
         RunExtras extras = RunExtras.AddTo(command);
-        Option<string?> plotPath = RunPlot.AddOption(command);
+        OutputPathOption plotPath = RunPlot.AddOption(command);
         command.Validators.Add(result =>
         {
             bool hasX = result.GetResult(x) is { Implicit: false };
@@ -64,9 +65,10 @@ internal static class RunCommand
         command.SetAction(result =>
         {
             // System.CommandLine reads an absent array option as an empty array, so ask whether --x was given.
+            string? xPath = result.GetValue(xFile);
             NDArray<float> input = result.GetResult(x) is { Implicit: false }
                 ? new NDArray<float>(new Shape(result.GetValue(x)!.Length), result.GetValue(x)!)
-                : RunSession.ReadXFile(context.Files, result.GetValue(xFile)!);
+                : context.Compute(() => InputFiles.Read("--x-file", xPath!, "a .npy file", context.Files.ReadFloat32));
             int h = result.GetValue(hidden)!.Value;
             long t = result.GetValue(steps)!.Value;
 
@@ -74,9 +76,10 @@ internal static class RunCommand
             new LaxScanModule(h, t).CheckInput(input.Shape);
             var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)), Threads = extras.GetThreads(result) };
             string? variablesPath = result.GetValue(paramsPath);
-            Variables? variables = variablesPath is null ? null : context.Files.ReadVariables(variablesPath);
+            Variables? variables = variablesPath is null ? null
+                : context.Compute(() => InputFiles.Read("--params", variablesPath, "a Flax checkpoint", context.Files.ReadVariables));
             RunPlot? plot = RunPlot.Begin(result, plotPath, keys, variablesPath, input, h, t, ref options);
-            NDArray<float>? state = RunSession.Run(
+            NDArray<float> state = RunSession.Run(
                 context,
                 t,
                 input.Shape,
@@ -85,13 +88,8 @@ internal static class RunCommand
                 session => variables is null
                     ? LaxScanFunctions.LaxScanInModule(keys.GetKey(result), input, h, t, session.Configure(options))
                     : LaxScanFunctions.Apply(variables, input, h, t, session.Configure(options)));
-            if (state is null)
-            {
-                return RunSession.ReportInterrupted(context);
-            }
-
-            plot?.Save();
-            return context.Emit(state, result.GetValue(outPath));
+            plot?.Save(context);
+            return context.Emit(state, output.Get(result));
         });
         return command;
     }

@@ -1,5 +1,3 @@
-using LaxScan.Cli.Cancellation;
-using LaxScan.Cli.Io;
 using LaxScan.Cli.Progress;
 using LaxScan.Io;
 using LaxScan.Models;
@@ -7,104 +5,97 @@ using LaxScan.Models;
 namespace LaxScan.Cli.Commands;
 
 /// <summary>
-/// What <c>run</c> keeps around its computation: Ctrl-C handling, the progress line and the <c>--trace</c> file. Each is
-/// set up before W is allocated, so a trace that cannot fit fails first, and torn down in <see cref="Dispose"/>, so an
-/// interrupted or failed run leaves neither a progress line nor a partial trace behind.
+/// What <c>run</c> keeps around its computation: the progress line and the <c>--trace</c> file. Each is set up before
+/// W is allocated, so a trace that cannot fit fails first, and torn down in <see cref="Dispose"/>, so an interrupted
+/// or failed run leaves neither a progress line nor a partial trace behind. Ctrl-C itself is the command line's
+/// (<see cref="CliContext.Cancellation"/>), which the library checks between steps.
 /// </summary>
 internal sealed class RunSession : IDisposable
 {
-    private readonly InterruptSignal _interrupt;
+    private readonly CancellationToken _cancellation;
     private readonly StepProgress? _progress;
     private readonly NpyStreamWriter<float>? _trace;
 
-    private RunSession(InterruptSignal interrupt, StepProgress? progress, NpyStreamWriter<float>? trace)
+    private RunSession(CancellationToken cancellation, StepProgress? progress, NpyStreamWriter<float>? trace)
     {
-        _interrupt = interrupt;
+        _cancellation = cancellation;
         _progress = progress;
         _trace = trace;
     }
 
-    /// <summary>Whether SIGINT or SIGTERM stopped the run.</summary>
-    public bool Interrupted => _interrupt.Raised;
-
-    /// <summary>Reads <c>--x-file</c>, turning .NET's messages for a missing file or a directory into ones that name the option.</summary>
-    public static NDArray<float> ReadXFile(IArrayFiles files, string path)
+    /// <summary>
+    /// Runs <paramref name="compute"/> inside a session and returns its result with the trace complete. Ctrl-C ends
+    /// it with <see cref="OperationCanceledException"/> after the trace is deleted and the progress line erased.
+    /// </summary>
+    public static NDArray<float> Run(CliContext context, long steps, Shape xShape, string? tracePath, ProgressMode progress, Func<RunSession, NDArray<float>> compute)
     {
-        // Checked first because opening a directory reports "Access to the path is denied", which sends the user looking at permissions.
-        if (Directory.Exists(path))
-        {
-            throw new IOException($"--x-file '{path}': is a directory, not a .npy file");
-        }
-
-        try
-        {
-            return files.ReadFloat32(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new IOException($"--x-file '{path}': no such file");
-        }
-        catch (DirectoryNotFoundException)
-        {
-            throw new IOException($"--x-file '{path}': no such file (its directory does not exist)");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new IOException($"--x-file '{path}': permission denied");
-        }
+        using RunSession session = Start(context, steps, xShape, tracePath, progress);
+        NDArray<float> state = compute(session);
+        session.Complete();
+        return state;
     }
 
     /// <summary>
-    /// Runs <paramref name="compute"/> inside a session: returns its result with the trace complete, or null when
-    /// Ctrl-C or SIGTERM stopped it (the trace deleted, the progress line erased).
+    /// <see cref="Run"/> for any command whose run reports <paramref name="progressSteps"/> steps and traces
+    /// <paramref name="traceShape"/>, whose first <paramref name="traceRowAxes"/> axes index the rows written, in order,
+    /// through <see cref="Observe"/>. Ctrl-C ends it with <see cref="OperationCanceledException"/> as for run.
     /// </summary>
-    public static NDArray<float>? Run(CliContext context, long steps, Shape xShape, string? tracePath, ProgressMode progress, Func<RunSession, NDArray<float>> compute)
+    public static T RunTraced<T>(CliContext context, long progressSteps, Shape traceShape, int traceRowAxes, string? tracePath, ProgressMode progress, Func<RunSession, T> compute)
     {
-        using RunSession session = Start(context, steps, xShape, tracePath, progress);
+        NpyStreamWriter<float>? trace = tracePath is null ? null : CreateTrace(context, tracePath, traceShape, traceRowAxes);
+        RunSession session;
         try
         {
-            NDArray<float> state = compute(session);
-            session.Complete();
-            return state;
+            session = new RunSession(context.Cancellation, StepProgress.Start(progress, context.Error, progressSteps), trace);
         }
-        catch (OperationCanceledException) when (session.Interrupted)
+        catch
         {
-            return null;
+            trace?.Dispose();
+            throw;
+        }
+
+        using (session)
+        {
+            T result = compute(session);
+            session.Complete();
+            return result;
         }
     }
 
-    /// <summary>Writes the one error line of an interrupted run and returns its exit code.</summary>
-    public static int ReportInterrupted(CliContext context)
+    /// <summary>The command's cancellation (Ctrl-C, SIGTERM), for the library call the session wraps.</summary>
+    public CancellationToken Token => _cancellation;
+
+    /// <summary>Whether <see cref="Observe"/> writes trace rows, so a caller can skip building them.</summary>
+    public bool Tracing => _trace is not null;
+
+    /// <summary>Reports a finished step: its trace row (when tracing) and the progress count.</summary>
+    public void Observe(long step, ReadOnlySpan<float> traceRow)
     {
-        context.Error.Write($"error: {InterruptSignal.Message}\n");
-        context.Error.Flush();
-        return ExitCodes.Interrupted;
+        _trace?.WriteRow(traceRow);
+        _progress?.Report(step);
     }
 
-    /// <summary>Starts listening for Ctrl-C, the progress line, and the trace file (after checking it fits on its disk).</summary>
-    /// <param name="context">Where the progress line goes.</param>
+    /// <summary>Starts the progress line and the trace file (after checking it fits on its disk).</summary>
+    /// <param name="context">Where the progress line goes, the cancellation, and how the trace is opened.</param>
     /// <param name="steps">T, already checked to be &gt;= 0.</param>
     /// <param name="xShape">The shape of x: each trace row is one state of that shape.</param>
     /// <param name="tracePath"><c>--trace</c>, or null.</param>
     /// <param name="progress">The <c>--progress</c>/<c>--no-progress</c> choice.</param>
     public static RunSession Start(CliContext context, long steps, Shape xShape, string? tracePath, ProgressMode progress)
     {
-        NpyStreamWriter<float>? trace = tracePath is null ? null : CreateTrace(tracePath, steps, xShape);
-        InterruptSignal? interrupt = null;
+        NpyStreamWriter<float>? trace = tracePath is null ? null : CreateTrace(context, tracePath, steps, xShape);
         try
         {
-            interrupt = InterruptSignal.Listen();
-            return new RunSession(interrupt, StepProgress.Start(progress, context.Error, steps), trace);
+            return new RunSession(context.Cancellation, StepProgress.Start(progress, context.Error, steps), trace);
         }
         catch
         {
-            interrupt?.Dispose();
             trace?.Dispose();
             throw;
         }
     }
 
-    /// <summary><paramref name="options"/> with this session's cancellation, and its step observer added to any already there.</summary>
+    /// <summary><paramref name="options"/> with the command's cancellation, and this session's step observer added to any already there.</summary>
     public LaxScanOptions Configure(LaxScanOptions options)
     {
         StepObserver? observer = (_trace, _progress) switch
@@ -119,33 +110,39 @@ internal sealed class RunSession : IDisposable
             },
         };
         // Combined, not replaced: another feature (--plot) may already observe the steps.
-        return options with { CancellationToken = _interrupt.Token, OnStep = options.OnStep + observer };
+        return options with { CancellationToken = _cancellation, OnStep = options.OnStep + observer };
     }
 
     /// <summary>The run finished: moves the trace under its name.</summary>
     public void Complete() => _trace?.Complete();
 
-    /// <summary>Erases the progress line, deletes an incomplete trace, and stops intercepting Ctrl-C.</summary>
+    /// <summary>Erases the progress line and deletes an incomplete trace.</summary>
     public void Dispose()
     {
         _progress?.Dispose();
         _trace?.Dispose();
-        _interrupt.Dispose();
     }
 
-    private static NpyStreamWriter<float> CreateTrace(string path, long steps, Shape xShape)
+    private static NpyStreamWriter<float> CreateTrace(CliContext context, string path, long steps, Shape xShape)
     {
-        // A .npy dimension here is an int32, so T + 1 rows must fit one.
-        if (steps >= int.MaxValue)
+        // A .npy dimension here is an int32, so T + 1 rows must fit one. T + 1 is counted unsigned: T may be long.MaxValue.
+        ulong rows = (ulong)steps + 1;
+        if (rows > int.MaxValue)
         {
-            throw new ArgumentException($"--trace '{path}' would hold T + 1 = {steps + 1:N0} states, more than the {int.MaxValue:N0} rows a trace can have; trace at most {int.MaxValue - 1:N0} steps");
+            throw new ArgumentException($"--trace '{path}' would hold T + 1 = {rows:N0} states, more than the {int.MaxValue:N0} rows a trace can have; trace at most {int.MaxValue - 1:N0} steps");
         }
 
-        var shape = new Shape([(int)(steps + 1), .. xShape.Dimensions]);
-        UInt128 bytes = (UInt128)(ulong)(steps + 1) * (ulong)xShape.Size * sizeof(float);
+        return CreateTrace(context, path, new Shape([(int)rows, .. xShape.Dimensions]), 1);
+    }
+
+    private static NpyStreamWriter<float> CreateTrace(CliContext context, string path, Shape shape, int rowAxes)
+    {
+        UInt128 bytes = (UInt128)(ulong)shape.Size * sizeof(float);
         string full = Path.GetFullPath(path);
         string? directory = Path.GetDirectoryName(full);
-        if (directory is not null && Directory.Exists(directory))
+
+        // A FIFO, a device or standard output holds no bytes of its own, so its "disk" says nothing.
+        if (!context.Outputs.IsWrittenInPlace(path) && directory is not null && Directory.Exists(directory))
         {
             long free = new DriveInfo(directory).AvailableFreeSpace;
             if (bytes > (ulong)free)
@@ -155,6 +152,6 @@ internal sealed class RunSession : IDisposable
             }
         }
 
-        return new NpyStreamWriter<float>(path, shape);
+        return context.CreateStream<float>(path, shape, rowAxes);
     }
 }

@@ -15,9 +15,14 @@ namespace LaxScan.Cli.Output;
 /// digits), so it is kept rather than rewritten. NaN and the infinities have no JSON number, so they are the strings
 /// <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c>.
 /// </remarks>
-internal sealed class JsonOutput(TextWriter writer)
+internal sealed class JsonOutput(TextWriter writer, CancellationToken cancellationToken = default)
 {
+    // How many elements are written between cancellation checks: a check is a field read, and 4096 elements take
+    // well under a millisecond, so Ctrl-C stops a multi-gigabyte document at once.
+    private const int CheckInterval = 4096;
+
     private readonly TextWriter _writer = writer;
+    private readonly CancellationToken _cancellationToken = cancellationToken;
 
     /// <summary>
     /// Writes an array: rank r as r nested arrays, rank 0 as a bare number; float32 elements as floats, unsigned
@@ -40,7 +45,9 @@ internal sealed class JsonOutput(TextWriter writer)
     /// Writes a Flax variables tree as nested JSON objects, <c>{"params":{"W":[[...]]}}</c>, in the tree's order;
     /// each array as <see cref="WriteArray{T}(NDArray{T})"/> writes it.
     /// </summary>
-    public void WriteVariables(Variables variables)
+    public void WriteVariables(Variables variables) => WriteTree(variables, WriteLeaf);
+
+    private void WriteTree(Variables variables, Action<INDArray> writeLeaf)
     {
         _writer.Write('{');
         bool first = true;
@@ -56,14 +63,54 @@ internal sealed class JsonOutput(TextWriter writer)
             _writer.Write(':');
             if (entry.Dict is { } dict)
             {
-                WriteVariables(dict);
+                WriteTree(dict, writeLeaf);
             }
             else
             {
-                WriteLeaf(entry.Leaf!);
+                writeLeaf(entry.Leaf!);
             }
         }
 
+        _writer.Write('}');
+    }
+
+    private void WriteTypeMembers(INDArray array)
+    {
+        _writer.Write("\"dtype\":");
+        _writer.Write(JsonSerializer.Serialize(array.DType.Name(), CliJsonContext.Default.String));
+        _writer.Write(",\"shape\":[");
+        _writer.Write(string.Join(',', array.Shape.Dimensions.ToArray()));
+        _writer.Write(']');
+    }
+
+    /// <summary>
+    /// Writes what <c>--quiet</c> prints for an array written to <paramref name="path"/>:
+    /// <c>{"out":"y.npy","dtype":"float32","shape":[2,3]}</c>.
+    /// </summary>
+    public void WriteSummary(string path, INDArray array)
+    {
+        _writer.Write("{\"out\":");
+        _writer.Write(JsonSerializer.Serialize(path, CliJsonContext.Default.String));
+        _writer.Write(',');
+        WriteTypeMembers(array);
+        _writer.Write('}');
+    }
+
+    /// <summary>
+    /// Writes what <c>--quiet</c> prints for variables written to <paramref name="path"/>: the tree with each array's
+    /// dtype and shape in place of its values, <c>{"out":"v.msgpack","variables":{"params":{"W":{"dtype":"float32","shape":[4,4]}}}}</c>.
+    /// </summary>
+    public void WriteSummary(string path, Variables variables)
+    {
+        _writer.Write("{\"out\":");
+        _writer.Write(JsonSerializer.Serialize(path, CliJsonContext.Default.String));
+        _writer.Write(",\"variables\":");
+        WriteTree(variables, leaf =>
+        {
+            _writer.Write('{');
+            WriteTypeMembers(leaf);
+            _writer.Write('}');
+        });
         _writer.Write('}');
     }
 
@@ -140,6 +187,11 @@ internal sealed class JsonOutput(TextWriter writer)
                     _writer.Write(',');
                 }
 
+                if (i % CheckInterval == 0)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 TFormat.Write(this, data[i]);
             }
         }
@@ -158,6 +210,8 @@ internal sealed class JsonOutput(TextWriter writer)
                     _writer.Write(',');
                 }
 
+                // Rows shorter than the interval (a (10^8, 2) array) would otherwise never reach a check.
+                _cancellationToken.ThrowIfCancellationRequested();
                 WriteNested<T, TFormat>(inner, data.Slice(i * stride, stride));
             }
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using LaxScan.Cli.Output;
 using LaxScan.Random;
 
 namespace LaxScan.Cli.Parsing;
@@ -60,18 +61,20 @@ internal static class CliOptions
     public static Option<int[]?> Shape(string description) =>
         CreateReference<int[]>("--shape", "d1,d2,...", description, CliValues.TryParseDimensions);
 
-    /// <summary><c>--out FILE.npy</c>.</summary>
-    public static Option<string?> Out(string what) =>
-        FilePath("--out", "FILE.npy", $"Also write {what} to this NumPy .npy file (complete or not at all).");
-
     /// <summary>An option naming a file; the empty string is refused, since it can only be a quoting mistake.</summary>
     public static Option<string?> FilePath(string name, string helpName, string description) =>
-        CreateReference(name, helpName, description, (string text, string what, out string value, out string? error) =>
-        {
-            value = text;
-            error = text.Length == 0 ? $"{what} expects a file path, but got an empty string" : null;
-            return error is null;
-        });
+        WithPathParser(new Option<string?>(name), name, helpName, description);
+
+    /// <summary><c>--out FILE.npy</c> alone, checked like every output; <see cref="OutOptions"/> adds <c>--quiet</c> with it.</summary>
+    public static OutputPathOption Out(string what) =>
+        OutputPath("--out", "FILE.npy", $"Also write {what} to this NumPy .npy file (complete or not at all).");
+
+    /// <summary>
+    /// An option naming a file the command writes: like <see cref="FilePath"/>, and checked with every other output
+    /// before the command runs (<see cref="CliOutputs"/>).
+    /// </summary>
+    public static OutputPathOption OutputPath(string name, string helpName, string description) =>
+        WithPathParser(new OutputPathOption(name), name, helpName, description);
 
     /// <summary><c>--key K0,K1</c>: two uint32 words.</summary>
     public static bool TryParseKey(string text, string what, out PrngKey key, out string? error)
@@ -96,6 +99,20 @@ internal static class CliOptions
 
         key = new PrngKey((uint)k0, (uint)k1);
         return true;
+    }
+
+    private static TOption WithPathParser<TOption>(TOption option, string name, string helpName, string description)
+        where TOption : Option<string?>
+    {
+        option.HelpName = helpName;
+        option.Description = description;
+        option.CustomParser = result => ParseLast(result, name, (string text, string what, out string value, out string? error) =>
+        {
+            value = text;
+            error = text.Length == 0 ? $"{what} expects a file path, but got an empty string" : null;
+            return error is null;
+        }) is (true, var value) ? value : null;
+        return option;
     }
 
     private static (bool Ok, T Value) ParseLast<T>(ArgumentResult result, string name, TextParser<T> parse)

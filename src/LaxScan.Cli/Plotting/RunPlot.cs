@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LaxScan.Cli.Output;
 using LaxScan.Cli.Parsing;
 using LaxScan.Models;
 using LaxScan.Random;
@@ -7,8 +8,8 @@ namespace LaxScan.Cli.Plotting;
 
 /// <summary>
 /// <c>run --plot FILE.png</c>: records the states of the run through <see cref="LaxScanOptions.OnStep"/> and draws
-/// them after the run, before the JSON is printed. The PNG is written to a temporary file beside the target and
-/// renamed over it, so it is complete or absent; a failure leaves no temporary file and stdout empty.
+/// them after the run, before the JSON is printed. The PNG is written by the library's one writer
+/// (<see cref="LaxScan.Io.OutputFile"/>): complete or absent; a failure leaves no temporary file and stdout empty.
 /// </summary>
 internal sealed class RunPlot
 {
@@ -24,9 +25,9 @@ internal sealed class RunPlot
     }
 
     /// <summary>Adds <c>--plot FILE.png</c> to <paramref name="command"/>; a name not ending in .png is a usage error.</summary>
-    public static Option<string?> AddOption(Command command)
+    public static OutputPathOption AddOption(Command command)
     {
-        Option<string?> plot = CliOptions.FilePath(
+        OutputPathOption plot = CliOptions.OutputPath(
             "--plot",
             "FILE.png",
             $"Also draw the run into this PNG ({RunPlotRenderer.Width}x{RunPlotRenderer.Height}): a heatmap of the states h[t] for t = 0..T "
@@ -45,12 +46,11 @@ internal sealed class RunPlot
     }
 
     /// <summary>
-    /// When <c>--plot</c> was given: checks that the file can be placed (before the run, so a long run is not lost to
-    /// a typo), and returns the recorder with <paramref name="options"/> extended to feed it (any observer already
-    /// there still sees every step). Otherwise null and <paramref name="options"/> unchanged. A hidden or steps the
+    /// When <c>--plot</c> was given (its file already checked, with every output, before the run): returns the
+    /// recorder with <paramref name="options"/> extended to feed it (any observer already there still sees every step). Otherwise null and <paramref name="options"/> unchanged. A hidden or steps the
     /// library will reject also gives null: the run then fails with the library's own message.
     /// </summary>
-    public static RunPlot? Begin(ParseResult result, Option<string?> option, KeyOptions keys, string? variablesPath, NDArray<float> x, int hidden, long steps, ref LaxScanOptions options)
+    public static RunPlot? Begin(ParseResult result, OutputPathOption option, KeyOptions keys, string? variablesPath, NDArray<float> x, int hidden, long steps, ref LaxScanOptions options)
     {
         string? path = result.GetValue(option);
         if (path is null || hidden < 1 || steps < 0)
@@ -58,7 +58,6 @@ internal sealed class RunPlot
             return null;
         }
 
-        CheckTarget(path);
         string keyText = variablesPath is not null ? $"params {Path.GetFileName(variablesPath)}"
             : result.GetValue(keys.Key) is PrngKey key ? $"key [{key.K0}, {key.K1}]"
             : $"seed {result.GetValue(keys.Seed) ?? 0}";
@@ -72,8 +71,8 @@ internal sealed class RunPlot
         return plot;
     }
 
-    /// <summary>Draws the recorded run and writes the PNG atomically.</summary>
-    public void Save()
+    /// <summary>Draws the recorded run and writes the PNG through <paramref name="context"/> (atomically, or in place for a FIFO or device).</summary>
+    public void Save(CliContext context)
     {
         if (_recorder.Observed != _recorder.Steps + 1)
         {
@@ -81,60 +80,6 @@ internal sealed class RunPlot
         }
 
         byte[] png = RunPlotRenderer.RenderPng(_recorder, _caption);
-        WriteAtomically(_path, png);
-    }
-
-    /// <summary>Writes <paramref name="bytes"/> to a hidden temporary file beside <paramref name="path"/>, then renames it over the target.</summary>
-    internal static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
-    {
-        string target = CheckTarget(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
-
-    private static string CheckTarget(string path)
-    {
-        string target = Path.GetFullPath(path);
-        if (Directory.Exists(target))
-        {
-            throw new IOException($"cannot write --plot {path}: it is a directory");
-        }
-
-        string? directory = Path.GetDirectoryName(target);
-        if (directory is null || !Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"cannot write --plot {path}: the directory {directory} does not exist");
-        }
-
-        return target;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The error that brought us here matters more than a leftover temporary file.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        context.WriteBytes(_path, png);
     }
 }

@@ -126,6 +126,11 @@ internal sealed class StepProgress : IDisposable
             {
                 _stopped = true;
             }
+            catch (UnauthorizedAccessException)
+            {
+                // What .NET makes of EBADF: standard error was closed (2>&-).
+                _stopped = true;
+            }
         }
     }
 

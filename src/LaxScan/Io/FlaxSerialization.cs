@@ -44,37 +44,21 @@ public static class FlaxSerialization
     public static Variables FromBytes(ReadOnlySpan<byte> data) => FlaxMsgpackReader.Read(data);
 
     /// <summary>
-    /// Writes <see cref="ToBytes(Variables)"/> to a file atomically: the bytes go to a temporary file beside it,
-    /// flushed to disk, which then replaces <paramref name="path"/>. A reader sees the old file or the whole new one,
-    /// never part of it, even if the process dies mid-write.
+    /// Writes <see cref="ToBytes(Variables)"/> to a file atomically, by <see cref="OutputFile"/>'s rules: the bytes go
+    /// to a temporary file beside it, flushed to disk, which then replaces <paramref name="path"/> (or the file a
+    /// symbolic link there points to). A reader sees the old file or the whole new one, never part of it, even if the
+    /// process dies mid-write. A FIFO or a device is written in place.
     /// </summary>
     /// <param name="path">The checkpoint's path, such as <c>variables.msgpack</c>.</param>
     /// <param name="variables">The tree.</param>
-    /// <exception cref="IOException">The file cannot be written or moved into place.</exception>
-    public static void WriteFile(string path, Variables variables)
+    /// <param name="cancellationToken">Checked between chunks of the file; cancelling leaves no file behind.</param>
+    /// <exception cref="IOException">The file cannot be written or moved into place, or is a directory or a socket.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static void WriteFile(string path, Variables variables, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ToBytes(variables);
-        string full = System.IO.Path.GetFullPath(path);
-        string temp = System.IO.Path.Combine(
-            System.IO.Path.GetDirectoryName(full) ?? ".",
-            $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            // A rename within one directory is atomic on POSIX and NTFS, which a write in place is not.
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        OutputFile.WriteAllBytes(path, ToBytes(variables), cancellationToken);
     }
 
     /// <summary>Reads a checkpoint file with <see cref="FromBytes(ReadOnlySpan{byte})"/>.</summary>
@@ -86,6 +70,12 @@ public static class FlaxSerialization
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (!stream.CanSeek)
+        {
+            // A pipe (a FIFO, /dev/stdin, a shell's <(...)) has no length to check first: read it to the end, capped.
+            return FromBytes(ReadCapped(stream, path));
+        }
+
         if (stream.Length > Array.MaxLength)
         {
             throw new FlaxCheckpointException($"\"{path}\" has {ArraySize.FormatBytes(stream.Length)}; LaxScan reads checkpoints of up to 2 GiB");
@@ -94,5 +84,23 @@ public static class FlaxSerialization
         byte[] bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
         return FromBytes(bytes);
+    }
+
+    private static byte[] ReadCapped(Stream stream, string path)
+    {
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[1 << 16];
+        int n;
+        while ((n = stream.Read(chunk)) > 0)
+        {
+            if (buffer.Length + n > Array.MaxLength)
+            {
+                throw new FlaxCheckpointException($"\"{path}\" has more than 2 GiB; LaxScan reads checkpoints of up to 2 GiB");
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
+        return buffer.ToArray();
     }
 }

@@ -6,21 +6,64 @@ namespace LaxScan.Io;
 /// start; the file appears under its name only when <see cref="Complete"/> has checked that every row arrived.
 /// </summary>
 /// <remarks>
-/// Rows go to a temporary file in the target's directory. Disposing without <see cref="Complete"/> (an exception, a
-/// cancellation) deletes it, so the target is never partial: use the writer in a <c>using</c> block.
+/// The file is written by <see cref="OutputFile"/>'s rules: rows go to a temporary file beside the target (the file a
+/// symbolic link ends at), and disposing without <see cref="Complete"/> (an exception, a cancellation) deletes it, so
+/// the target is never partial: use the writer in a <c>using</c> block. A FIFO or a device, or a stream given to
+/// <see cref="NpyStreamWriter{T}(Stream, Shape)"/>, receives the rows in place as they are written.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</typeparam>
 public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
 {
-    private AtomicFile? _file;
+    private OutputFile? _file;
 
     /// <summary>Starts writing a .npy file of the given shape; rows are indexed by its first axis.</summary>
-    /// <param name="path">The file to create or replace once complete.</param>
+    /// <param name="path">The file to create or replace once complete (or a FIFO or device to write to in place).</param>
     /// <param name="shape">The shape of the whole array, of rank 1 or more; a row is one index along the first axis.</param>
     /// <exception cref="ArgumentException">The shape has rank 0, or a row holds more than <see cref="int.MaxValue"/> elements.</exception>
-    /// <exception cref="IOException">The temporary file cannot be created (<see cref="DirectoryNotFoundException"/> if the directory does not exist).</exception>
+    /// <exception cref="IOException">The temporary file cannot be created (<see cref="DirectoryNotFoundException"/> if the directory does not exist), or the target is a directory or a socket.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
     public NpyStreamWriter(string path, Shape shape)
+        : this(shape, 1, () => OutputFile.Create(path))
+    {
+    }
+
+    /// <summary>
+    /// Starts writing a .npy file whose rows are indexed by its first <paramref name="rowAxes"/> axes together, in C
+    /// order: for shape (2, 5, 3, 4) and two row axes there are 10 rows of 12 elements.
+    /// </summary>
+    /// <param name="path">The file to create or replace once complete (or a FIFO or device to write to in place).</param>
+    /// <param name="shape">The shape of the whole array.</param>
+    /// <param name="rowAxes">How many leading axes index the rows, from 1 to the rank.</param>
+    /// <exception cref="ArgumentException">The shape has rank 0, <paramref name="rowAxes"/> is out of range, or the rows or a row hold more than <see cref="int.MaxValue"/> elements.</exception>
+    /// <exception cref="IOException">The temporary file cannot be created, or the target is a directory or a socket.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
+    public NpyStreamWriter(string path, Shape shape, int rowAxes)
+        : this(shape, rowAxes, () => OutputFile.Create(path))
+    {
+    }
+
+    /// <summary>Starts writing a .npy array of the given shape into an open stream (standard output, say), in place.</summary>
+    /// <param name="stream">A writable stream; <see cref="Complete"/> flushes it, and neither it nor <see cref="Dispose"/> closes it.</param>
+    /// <param name="shape">The shape of the whole array, of rank 1 or more; a row is one index along the first axis.</param>
+    /// <exception cref="ArgumentException">The shape has rank 0, or a row holds more than <see cref="int.MaxValue"/> elements.</exception>
+    /// <exception cref="IOException">Writing the header fails.</exception>
+    public NpyStreamWriter(Stream stream, Shape shape)
+        : this(stream, shape, 1)
+    {
+    }
+
+    /// <summary>Starts writing a .npy array into an open stream, its rows indexed by the first <paramref name="rowAxes"/> axes.</summary>
+    /// <param name="stream">A writable stream; <see cref="Complete"/> flushes it, and neither it nor <see cref="Dispose"/> closes it.</param>
+    /// <param name="shape">The shape of the whole array.</param>
+    /// <param name="rowAxes">How many leading axes index the rows, from 1 to the rank.</param>
+    /// <exception cref="ArgumentException">The shape has rank 0, <paramref name="rowAxes"/> is out of range, or the rows or a row hold more than <see cref="int.MaxValue"/> elements.</exception>
+    /// <exception cref="IOException">Writing the header fails.</exception>
+    public NpyStreamWriter(Stream stream, Shape shape, int rowAxes)
+        : this(shape, rowAxes, () => OutputFile.InPlace(stream ?? throw new ArgumentNullException(nameof(stream))))
+    {
+    }
+
+    private NpyStreamWriter(Shape shape, int rowAxes, Func<OutputFile> open)
     {
         ArgumentNullException.ThrowIfNull(shape);
         NpyReader.EnsureLittleEndianHost();
@@ -30,8 +73,23 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
             ThrowHelper.ThrowArgument($"a streamed .npy file is written row by row along its first axis, so its shape needs rank >= 1, not {shape}", nameof(shape));
         }
 
+        if (rowAxes < 1 || rowAxes > shape.Rank)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange($"the rows of an array of shape {shape} are indexed by 1 to {shape.Rank} leading axes, not {rowAxes}", nameof(rowAxes));
+        }
+
+        long rowCount = 1;
+        foreach (int d in shape.Dimensions[..rowAxes])
+        {
+            rowCount *= d;
+            if (rowCount > int.MaxValue)
+            {
+                ThrowHelper.ThrowArgument($"an array of shape {shape} has more than {int.MaxValue} rows over its first {rowAxes} axes", nameof(shape));
+            }
+        }
+
         long rowLength = 1;
-        foreach (int d in shape.Dimensions[1..])
+        foreach (int d in shape.Dimensions[rowAxes..])
         {
             // Multiplied here rather than as Size / shape[0], which is undefined when there are no rows.
             rowLength *= d;
@@ -42,8 +100,9 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
         }
 
         Shape = shape;
+        RowCount = (int)rowCount;
         RowLength = (int)rowLength;
-        _file = AtomicFile.Create(path);
+        _file = open();
         try
         {
             _file.Stream.Write(NpyHeader.Format(DType, shape));
@@ -61,8 +120,8 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
     /// <summary>The shape of the whole array.</summary>
     public Shape Shape { get; }
 
-    /// <summary>The number of rows the array holds: its first dimension.</summary>
-    public int RowCount => Shape[0];
+    /// <summary>The number of rows the array holds: its first dimension (or the product of its row axes).</summary>
+    public int RowCount { get; }
 
     /// <summary>The number of elements in one row: the product of the dimensions after the first.</summary>
     public int RowLength { get; }
@@ -80,7 +139,7 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public void WriteRow(ReadOnlySpan<T> row, CancellationToken cancellationToken = default)
     {
-        AtomicFile file = Open();
+        OutputFile file = Open();
         if (row.Length != RowLength)
         {
             ThrowHelper.ThrowArgument($"a row of an array of shape {Shape} has {RowLength} elements, not {row.Length}", nameof(row));
@@ -95,13 +154,13 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
         RowsWritten++;
     }
 
-    /// <summary>Checks that every row was written, then flushes the file and moves it under its name.</summary>
+    /// <summary>Checks that every row was written, then flushes the file and moves it under its name (in place: flushes it).</summary>
     /// <exception cref="InvalidOperationException">Fewer than <see cref="RowCount"/> rows were written; the file is not created, and disposing the writer deletes the temporary file.</exception>
     /// <exception cref="ObjectDisposedException">The writer was completed or disposed.</exception>
     /// <exception cref="IOException">Flushing or renaming fails.</exception>
     public void Complete()
     {
-        AtomicFile file = Open();
+        OutputFile file = Open();
         if (RowsWritten != RowCount)
         {
             throw new InvalidOperationException($"only {RowsWritten} of the {RowCount} rows of the array of shape {Shape} were written; a .npy file cannot be completed with fewer rows than its header announces");
@@ -118,7 +177,7 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
         _file = null;
     }
 
-    private AtomicFile Open()
+    private OutputFile Open()
     {
         ObjectDisposedException.ThrowIf(_file is null, this);
         return _file;

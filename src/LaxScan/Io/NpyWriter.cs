@@ -14,20 +14,21 @@ public static class NpyWriter
 
     /// <summary>
     /// Writes an array to a .npy file atomically: the file is either complete or untouched (absent, or the previous
-    /// file), never partial, even if writing fails or is cancelled.
+    /// file), never partial, even if writing fails or is cancelled. The rules of <see cref="OutputFile"/> apply: a
+    /// symbolic link is kept and the file it points to replaced; a FIFO or a device is written in place.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</typeparam>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="array">The array.</param>
     /// <param name="cancellationToken">Checked between chunks of data; cancelling leaves no file behind.</param>
-    /// <exception cref="IOException">The file cannot be written (<see cref="DirectoryNotFoundException"/> if its directory does not exist).</exception>
+    /// <exception cref="IOException">The file cannot be written (<see cref="DirectoryNotFoundException"/> if its directory does not exist), or is a directory or a socket.</exception>
     /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static void Write<T>(string path, NDArray<T> array, CancellationToken cancellationToken = default) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(array);
         NpyReader.EnsureLittleEndianHost();
-        using AtomicFile file = AtomicFile.Create(path);
+        using OutputFile file = OutputFile.Create(path);
         WriteCore(file.Stream, array, cancellationToken);
         file.Commit();
     }

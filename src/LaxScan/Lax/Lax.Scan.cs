@@ -13,7 +13,9 @@ public static partial class Lax
     /// along a new leading axis (<see langword="null"/> when the body returns no y, JAX's <c>None</c>).
     /// </summary>
     /// <typeparam name="TCarry">
-    /// The carry: an <see cref="NDArray{T}"/>, or a tuple, list or string-keyed dictionary of arrays.
+    /// The carry: an <see cref="NDArray{T}"/>, or a tuple, list or string-keyed dictionary of carries (any dictionary
+    /// type: <c>Dictionary&lt;string, NDArray&lt;float&gt;&gt;</c>, <c>ImmutableDictionary</c>, any
+    /// <c>IReadOnlyDictionary&lt;string, T&gt;</c>), as a JAX pytree.
     /// </typeparam>
     /// <param name="body">The loop body. It must return a carry with exactly the structure, shapes and dtypes it was given.</param>
     /// <param name="init">The initial carry.</param>
@@ -21,6 +23,7 @@ public static partial class Lax
     /// <param name="reverse">Whether to run the steps from last to first (ys keep their step positions).</param>
     /// <returns>The final carry and the stacked ys (shape <c>(length, *y.shape)</c>) or <see langword="null"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The carry holds something other than arrays, tuples, lists and string-keyed dictionaries.</exception>
     /// <exception cref="ScanCarryTypeError">The body's output carry differs in structure, shape or dtype from its input carry.</exception>
     /// <exception cref="InvalidOperationException">The body returned ys of different shapes, or some steps gave a y and others none.</exception>
     /// <remarks>
@@ -84,7 +87,8 @@ public static partial class Lax
         NDArray<float>? ys = null;
         Shape? yShape = null;
 
-        // One transform level around every step (entered once: a level per step cost more than a small step).
+        // One level around every step: the body runs inside it, as JAX traces it inside the scan. Entered once, not
+        // per step, since setting the level (an AsyncLocal) costs an allocation.
         using TraceContext.Level level = TraceContext.Enter();
         for (long i = 0; i < length; i++)
         {

@@ -17,7 +17,13 @@ public abstract class Module
     public string? Name { get; init; }
 
     /// <summary>The class name that autonames start from (without a generic arity suffix such as <c>`1</c>).</summary>
-    public string ClassName
+    public string ClassName => TypeName;
+
+    /// <summary>
+    /// The class name Flax would see. A lifted transform names its class after the transform and the module
+    /// (<c>nn.scan(LSTMCell)</c> is <c>ScanLSTMCell</c>), which such modules supply here.
+    /// </summary>
+    internal virtual string TypeName
     {
         get
         {

@@ -48,10 +48,33 @@ public abstract class Module<TIn, TOut> : Module
     /// </summary>
     private protected (TOut Output, Variables Variables) InitWithOutput(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options, Func<Scope, TIn, TOut> call)
     {
+        InitReport<TOut> report = InitWithReport(rngs, input, options, call);
+        return (report.Output, report.Variables);
+    }
+
+    /// <summary>
+    /// <c>init_with_output</c> that also says which params are not JAX's bits: those made by an initializer for which
+    /// <see cref="Nn.Initializers.IsJaxBitExact"/> is false (the recurrent cells' default <c>orthogonal()</c>).
+    /// </summary>
+    /// <param name="key">The <c>params</c> stream's key.</param>
+    /// <param name="input">The input.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    public InitReport<TOut> InitWithReport(PrngKey key, TIn input, LinenOptions? options = null) =>
+        InitWithReport(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, input, options);
+
+    /// <summary><see cref="InitWithReport(PrngKey, TIn, LinenOptions?)"/> with named RNG streams.</summary>
+    /// <param name="rngs">The streams; keys are used unchanged.</param>
+    /// <param name="input">The input.</param>
+    /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    public InitReport<TOut> InitWithReport(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null) =>
+        InitWithReport(rngs, input, options, Call);
+
+    private InitReport<TOut> InitWithReport(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options, Func<Scope, TIn, TOut> call)
+    {
         ArgumentNullException.ThrowIfNull(rngs);
         var store = new VariableStore(Variables.Empty, mutable: true, initializing: true);
         TOut output = call(Scope.CreateRoot(store, rngs, ClassName, options ?? LinenOptions.Default), input);
-        return (output, store.Root);
+        return new InitReport<TOut>(output, store.Root, [.. store.NotJaxBits]);
     }
 
     /// <summary>
@@ -111,3 +134,13 @@ public abstract class Module<TIn, TOut> : Module
 
     internal TOut Invoke(Scope scope, TIn input) => Call(scope, input);
 }
+
+/// <summary>What an init run gives back: its output, the variables, and the params that are not JAX's bits.</summary>
+/// <typeparam name="TOut">The module's output type.</typeparam>
+/// <param name="Output">The output of the init run.</param>
+/// <param name="Variables">The variables init made.</param>
+/// <param name="NotJaxBits">
+/// The paths (<c>params/cell/hi/kernel</c>) of the params made by an initializer that does not reproduce JAX's bits
+/// (<see cref="Nn.Initializers.Orthogonal"/>); empty when every param is JAX's.
+/// </param>
+public sealed record InitReport<TOut>(TOut Output, Variables Variables, IReadOnlyList<string> NotJaxBits);

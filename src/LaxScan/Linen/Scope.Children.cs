@@ -27,7 +27,23 @@ public sealed partial class Scope
             return module.Invoke(bound.Rewound(), input);
         }
 
-        string name = module.Name ?? NextAutoName(module.ClassName);
+        return BindAndInvoke(module, module.Name ?? NextAutoName(module.ClassName), input);
+    }
+
+    /// <summary>
+    /// <see cref="Call{TIn, TOut}"/> under a name the parent decides, as Flax names a submodule held in a dataclass
+    /// field after the field (<c>nn.RNN</c>'s <c>cell</c>, <c>nn.Bidirectional</c>'s <c>forward_rnn</c>), whatever the
+    /// module's own name.
+    /// </summary>
+    internal TOut CallAs<TIn, TOut>(Module<TIn, TOut> module, string name, TIn input)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        CheckTraceDepth($"create submodule {name}");
+        return _bound.TryGetValue(module, out Scope? bound) ? module.Invoke(bound.Rewound(), input) : BindAndInvoke(module, name, input);
+    }
+
+    private TOut BindAndInvoke<TIn, TOut>(Module<TIn, TOut> module, string name, TIn input)
+    {
         if (NameReserved(name, null))
         {
             throw new NameInUseError(NameKind.Submodule, name, ModuleName);
@@ -53,6 +69,24 @@ public sealed partial class Scope
 
         return new Scope(store, [], lazy.ToImmutable(), new RngCounters(), moduleName, TraceContext.Depth, options);
     }
+
+    /// <summary>
+    /// The scope a lifted transform (<c>nn.scan</c>) runs its body in: Flax's <c>pack</c> makes an inner scope with this
+    /// scope's path, RNG streams and the very same RNG counters (flax/core/lift.py <c>_partial_pack</c>: <c>path=scope.path</c>,
+    /// <c>inner_scope.rng_counters = rng_counters</c>), no names reserved, at the transform's own trace level, so
+    /// submodules may be bound inside the body.
+    /// </summary>
+    /// <param name="moduleName">The class name of the module that runs in it.</param>
+    /// <param name="rngStreams">The RNG streams the transform lifts (its <c>split_rngs</c> keys); the others are not visible inside.</param>
+    internal Scope Lifted(string moduleName, IEnumerable<string> rngStreams)
+    {
+        ImmutableDictionary<string, LazyRng> rngs = _rngs.Where(p => rngStreams.Contains(p.Key, StringComparer.Ordinal))
+            .ToImmutableDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return new(_store, _path, rngs, _counters, moduleName, TraceContext.Depth, Options);
+    }
+
+    /// <summary>The variable store this scope reads and writes (shared by the whole init or apply call).</summary>
+    internal VariableStore Store => _store;
 
     /// <summary>Flax's <c>rewound()</c>: the same place and counters, with no names reserved yet.</summary>
     internal Scope Rewound() => new(_store, _path, _rngs, _counters, ModuleName, TraceDepth, Options);

@@ -142,6 +142,11 @@ public sealed partial class Scope
         }
 
         _store.Root = _store.Root.SetAt(location, value);
+        if (!Initializers.IsJaxBitExact(initializer))
+        {
+            _store.NotJaxBits.Add(string.Join('/', location.ToArray()));
+        }
+
         return value;
     }
 

@@ -14,4 +14,10 @@ internal sealed class VariableStore(Variables root, bool mutable, bool initializ
 
     /// <summary>Flax's <c>initializing</c> flag.</summary>
     public bool Initializing { get; } = initializing;
+
+    /// <summary>
+    /// The paths (<c>params/cell/hi/kernel</c>) of the params this init made with an initializer that does not give JAX's
+    /// bits (<see cref="Nn.Initializers.IsJaxBitExact"/>), in creation order.
+    /// </summary>
+    public List<string> NotJaxBits { get; } = [];
 }

@@ -131,6 +131,37 @@ public sealed class Variables : IEnumerable<VariableEntry>
         return With(path[0], child.SetAt(path[1..], leaf));
     }
 
+    /// <summary>A copy with a nested dictionary at a path, making the dictionaries along it as needed.</summary>
+    /// <exception cref="ArgumentException">A name along the path holds an array, not a dictionary.</exception>
+    internal Variables SetDictAt(ReadOnlySpan<string> path, Variables dict)
+    {
+        if (path.Length == 1)
+        {
+            return With(path[0], dict);
+        }
+
+        Variables child = Empty;
+        int index = IndexOf(path[0]);
+        if (index >= 0)
+        {
+            child = _entries[index].Dict
+                ?? throw new ArgumentException($"cannot store variables under \"{path[0]}\": that name holds an array ({_entries[index].Leaf!.TypeString}), not a dictionary", nameof(path));
+        }
+
+        return With(path[0], child.SetDictAt(path[1..], dict));
+    }
+
+    /// <summary>
+    /// This tree with every level's keys in ordinal order, as a dict comes back from a JAX pytree round trip
+    /// (<c>tree_unflatten</c> rebuilds dicts in sorted key order).
+    /// </summary>
+    internal Variables SortedRecursively()
+    {
+        VariableEntry[] entries = [.. _entries.OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => e.Dict is null ? e : new VariableEntry(e.Key, null, e.Dict.SortedRecursively()))];
+        return new Variables(entries);
+    }
+
     private static void Collect(Variables dict, string[] prefix, List<VariableLeaf> result)
     {
         foreach (VariableEntry entry in dict._entries)

@@ -10,6 +10,21 @@ namespace LaxScan.Models;
 /// with param <c>kernel</c> of shape (in, features) made first and <c>bias</c> of shape (features,) second, so the
 /// kernel takes this scope's first <c>params</c> key and the bias its second.
 /// </summary>
+/// <remarks>
+/// <para>
+/// How the bias meets the dot depends on where the layer runs and on the JAX release
+/// (<see cref="LinenOptions.JaxVersion"/>). Run eagerly (outside any transform body), JAX dispatches the dot and the
+/// add as two computations, so the bias is a plain float add after the dot, in every release. Inside a transform
+/// body (<see cref="TraceContext.Depth"/> &gt; 0, as in a <c>Lax.Scan</c> body that JAX compiles whole), a vector x
+/// of shape (in,) meets XLA's output fusion: before JAX 0.10.2, <c>add(dot, bias)</c> is fused into the GEMV as its
+/// addend (xla/service/cpu/cpu_instruction_fusion.cc <c>CanBeOutputFused</c>: a rank &lt;= 1 dot whose one user is
+/// an add), so each output's sum starts at <c>bias[n]</c> and every term is an FMA
+/// (tiled_dot_emitter.cc, <c>ColumnMajorMatrixVectorProductEmitter</c>: tiles load the addend as the accumulator,
+/// the epilogue adds the first product to it). From 0.10.2 XLA's <c>GemvRewriter</c> (run in cpu_compiler.cc before
+/// fusion) makes the dot's result (1, features) and reshapes it, so the dot has rank 2, is not output-fused, and the
+/// bias is again a separate add. A batch x (rank 2 and up) is a matrix product, never output-fused.
+/// </para>
+/// </remarks>
 public sealed class Dense : Module<NDArray<float>, NDArray<float>>
 {
     /// <summary>Creates the layer.</summary>
@@ -59,6 +74,12 @@ public sealed class Dense : Module<NDArray<float>, NDArray<float>>
 
         ReadOnlySpan<float> x = input.Span;
         Span<float> y = output.Span;
+        if (bias is not null && input.Shape.Rank == 1 && TraceContext.Depth > 0 && scope.Options.JaxVersion.FusesDenseBias)
+        {
+            FusedBias(x, kernel.Span, bias.Span, y);
+            return output;
+        }
+
         for (long row = 0; row < rows; row++)
         {
             Span<float> yRow = y.Slice((int)(row * Features), Features);
@@ -75,5 +96,24 @@ public sealed class Dense : Module<NDArray<float>, NDArray<float>>
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// The output-fused GEMV of JAX &lt; 0.10.2: <c>acc = bias[n]</c>, then <c>acc = fma(kernel[k, n], x[k], acc)</c>
+    /// for k ascending, under flush-to-zero. The tiles and the scalar epilogue agree here: both start from the bias.
+    /// </summary>
+    private static void FusedBias(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        int n = y.Length;
+        for (int j = 0; j < n; j++)
+        {
+            float acc = XlaMath.FlushToZero(bias[j]);
+            for (int i = 0; i < x.Length; i++)
+            {
+                acc = XlaMath.Fma(XlaMath.FlushToZero(kernel[(i * n) + j]), XlaMath.FlushToZero(x[i]), acc);
+            }
+
+            y[j] = acc;
+        }
     }
 }

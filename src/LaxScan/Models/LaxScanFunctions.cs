@@ -27,6 +27,7 @@ public static class LaxScanFunctions
     /// <exception cref="ArgumentException">x's length is not <paramref name="hidden"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="hidden"/> &lt; 1 or <paramref name="steps"/> &lt; 0.</exception>
     /// <exception cref="InsufficientMemoryException">W (H x H float32) cannot be allocated.</exception>
+    /// <exception cref="NotSupportedException">The options name a JAX release whose <c>x @ W</c> LaxScan cannot reproduce (YNNPACK, 0.8.2 to 0.9.0.1, H &gt;= 8).</exception>
     public static NDArray<float> LaxScanInModule(long seed, ReadOnlySpan<float> x, int hidden, long steps, LaxScanOptions? options = null) =>
         LaxScanInModule(PrngKey.FromSeed(seed), new NDArray<float>(new Shape(x.Length), x.ToArray()), hidden, steps, options);
 
@@ -40,6 +41,7 @@ public static class LaxScanFunctions
     /// <exception cref="ArgumentException">x is not (H,) or (B, H).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="hidden"/> &lt; 1 or <paramref name="steps"/> &lt; 0.</exception>
     /// <exception cref="InsufficientMemoryException">W (H x H float32) cannot be allocated.</exception>
+    /// <exception cref="NotSupportedException">The options name a JAX release whose <c>x @ W</c> LaxScan cannot reproduce (YNNPACK, 0.8.2 to 0.9.0.1, H &gt;= 8).</exception>
     public static NDArray<float> LaxScanInModule(PrngKey key, NDArray<float> x, int hidden, long steps, LaxScanOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -68,6 +70,7 @@ public static class LaxScanFunctions
     /// <exception cref="ScopeCollectionNotFoundError">The variables have no <c>params</c> collection.</exception>
     /// <exception cref="ArgumentException">The variables are not a valid <c>{"params": ...}</c> tree for the module
     /// (Flax's <see cref="ApplyScopeInvalidVariablesStructureError"/>, <see cref="ApplyScopeInvalidVariablesTypeError"/>).</exception>
+    /// <exception cref="NotSupportedException">The options name a JAX release whose <c>x @ W</c> LaxScan cannot reproduce (YNNPACK, 0.8.2 to 0.9.0.1, H &gt;= 8).</exception>
     public static NDArray<float> Apply(Variables variables, NDArray<float> x, int hidden, long steps, LaxScanOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(variables);
@@ -105,7 +108,7 @@ public sealed record LaxScanOptions
     /// <summary>All defaults: partitionable threefry, no RNG separator, automatic threads.</summary>
     public static LaxScanOptions Default { get; } = new();
 
-    /// <summary>JAX's <c>jax_threefry_partitionable</c> flag and Flax's <c>flax_fix_rng_separator</c>.</summary>
+    /// <summary>JAX's <c>jax_threefry_partitionable</c> flag, Flax's <c>flax_fix_rng_separator</c>, and the JAX release whose rules apply (<see cref="LinenOptions.JaxVersion"/>).</summary>
     public LinenOptions Linen { get; init; } = LinenOptions.Default;
 
     /// <summary>

@@ -91,6 +91,12 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(input);
         int batch = CheckInput(input.Shape);
+        if (!scope.IsInitializing)
+        {
+            // Once per call, before the scan: a release whose x @ W LaxScan cannot reproduce is refused, not guessed.
+            // Init is not refused: its output is discarded, and W does not depend on how the dot is computed.
+            scope.Options.JaxVersion.EnsureVectorMatrixDotIsReproducible(Hidden);
+        }
 
         // Outside the scan body, as the seed writes it: a param made inside the body is a JaxTransformError.
         NDArray<float> w = scope.Param("W", Initializers.LecunNormal(), WeightShape);

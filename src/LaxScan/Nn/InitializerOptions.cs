@@ -1,6 +1,6 @@
 namespace LaxScan.Nn;
 
-/// <summary>The keyword arguments of the <c>jax.nn.initializers</c> factories, for <see cref="Initializers.ByName"/>; unset means JAX's default.</summary>
+/// <summary>The keyword arguments of the <c>jax.nn.initializers</c> factories, for <see cref="Initializers.ByName(string, InitializerOptions?)"/>; unset means JAX's default.</summary>
 public sealed record InitializerOptions
 {
     /// <summary><c>stddev</c> of <c>normal</c> and <c>truncated_normal</c> (default 0.01).</summary>

@@ -6,7 +6,7 @@ namespace LaxScan.Nn;
 /// <c>jax.nn.initializers</c> for float32: factories that return an <see cref="Initializer"/>, computing exactly
 /// what JAX computes so the arrays are bit-identical.
 /// </summary>
-public static class Initializers
+public static partial class Initializers
 {
     // The standard deviation of a standard normal truncated to (-2, 2): dividing by it restores unit variance.
     private const float TruncatedNormalStddev = 0.87962566103423978f;
@@ -132,18 +132,25 @@ public static class Initializers
     };
 
     /// <summary><c>truncated_normal(stddev, lower, upper)</c>: <c>truncated_normal(key, lower, upper, shape) * stddev</c>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lower"/> is not below <paramref name="upper"/>.</exception>
-    public static Initializer TruncatedNormal(float stddev = 1e-2f, float lower = -2f, float upper = 2f)
-    {
-        if (!(lower < upper))
-        {
-            ThrowHelper.ThrowArgumentOutOfRange($"truncated_normal needs lower < upper, but was given lower={lower} and upper={upper}", nameof(lower));
-        }
+    /// <remarks>
+    /// Like JAX, no check of the bounds: with <paramref name="lower"/> &gt;= <paramref name="upper"/> every value is
+    /// <c>nextafter(upper, -inf) * stddev</c>, what <see cref="JaxRandom.TruncatedNormal(PrngKey, Shape, float, float, ThreefryMode)"/>
+    /// returns for such bounds (see docs/parity.md).
+    /// </remarks>
+    public static Initializer TruncatedNormal(float stddev = 1e-2f, float lower = -2f, float upper = 2f) =>
+        TruncatedNormal(stddev, lower, upper, JaxVersion.Default);
 
+    /// <summary>
+    /// <c>truncated_normal(stddev, lower, upper)</c> as a given JAX release computes it: the release's erf rule applies
+    /// to the bounds (it matters only for |lower| or |upper| of 5.2947 or more). As in JAX, the bounds are not checked.
+    /// </summary>
+    public static Initializer TruncatedNormal(float stddev, float lower, float upper, JaxVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
         return (key, shape, threefry) =>
         {
             NDArray<float> result = LargeArrays.ForFill(shape);
-            TruncatedNormalFill.Fill(key, result.Span, lower, upper, stddev, threefry, Numerics.SimdTiers.Default);
+            TruncatedNormalFill.Fill(key, result.Span, lower, upper, stddev, threefry, Numerics.SimdTiers.Default, version.ErfRule);
             return result;
         };
     }
@@ -162,14 +169,14 @@ public static class Initializers
         return result;
     };
 
-    /// <summary>The names <see cref="ByName"/> accepts, as <c>jax.nn.initializers</c> spells them.</summary>
+    /// <summary>The names <see cref="ByName(string, InitializerOptions?)"/> accepts, as <c>jax.nn.initializers</c> spells them.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         "lecun_normal", "lecun_uniform", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "xavier_normal", "xavier_uniform",
         "kaiming_normal", "kaiming_uniform", "normal", "uniform", "truncated_normal", "zeros", "ones", "constant", "variance_scaling",
     ];
 
-    /// <summary>The options (JAX's keyword names, such as <c>stddev</c> or <c>in_axis</c>) that <see cref="ByName"/> accepts for a name.</summary>
+    /// <summary>The options (JAX's keyword names, such as <c>stddev</c> or <c>in_axis</c>) that <see cref="ByName(string, InitializerOptions?)"/> accepts for a name.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <exception cref="ArgumentException">The name is unknown.</exception>
     public static IReadOnlyList<string> OptionsOf(string name) => name switch
@@ -190,8 +197,20 @@ public static class Initializers
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="options">The options; those the name does not take must be left unset.</param>
     /// <exception cref="ArgumentException">The name is unknown, or an option does not apply to it.</exception>
-    public static Initializer ByName(string name, InitializerOptions? options = null)
+    public static Initializer ByName(string name, InitializerOptions? options = null) => ByName(name, options, JaxVersion.Default);
+
+    /// <summary>
+    /// <see cref="ByName(string, InitializerOptions?)"/> as a given JAX release computes it (only
+    /// <c>truncated_normal</c> with bounds beyond +-5.2947 depends on the release; the variance-scaling family
+    /// truncates at +-2, where every release agrees).
+    /// </summary>
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="options">The options; those the name does not take must be left unset.</param>
+    /// <param name="version">The JAX release.</param>
+    /// <exception cref="ArgumentException">The name is unknown, or an option does not apply to it.</exception>
+    public static Initializer ByName(string name, InitializerOptions? options, JaxVersion version)
     {
+        ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(name);
         options ??= new InitializerOptions();
         IReadOnlyList<string> allowed = OptionsOf(name);
@@ -214,7 +233,7 @@ public static class Initializers
             "he_uniform" or "kaiming_uniform" => HeUniform(inAxis, outAxis),
             "normal" => Normal(options.Stddev ?? 1e-2f),
             "uniform" => Uniform(options.Scale is { } s ? (float)s : 1e-2f),
-            "truncated_normal" => TruncatedNormal(options.Stddev ?? 1e-2f, options.Lower ?? -2f, options.Upper ?? 2f),
+            "truncated_normal" => TruncatedNormal(options.Stddev ?? 1e-2f, options.Lower ?? -2f, options.Upper ?? 2f, version),
             "zeros" => Zeros,
             "ones" => Ones,
             "constant" => Constant(options.Value ?? throw new ArgumentException("initializer 'constant' needs a value", nameof(options))),

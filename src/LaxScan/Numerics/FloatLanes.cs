@@ -70,6 +70,14 @@ internal interface IFloatLanes<TV>
 
     static abstract TV ConvertInt32ToSingle(TV a);
 
+    /// <summary>Truncates each lane to an int32 (read back through the float bits); only for lanes whose value fits int32.</summary>
+    static abstract TV ConvertToInt32(TV a);
+
+    static abstract TV ShiftLeftLogical(TV a, int count);
+
+    /// <summary>Rounds toward negative infinity (x86 <c>roundps</c> with mode 1); NaN stays NaN.</summary>
+    static abstract TV Floor(TV a);
+
     static abstract TV And(TV a, TV b);
 
     static abstract TV Or(TV a, TV b);
@@ -160,6 +168,15 @@ internal readonly struct FloatLanes128 : IFloatLanes<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> ConvertInt32ToSingle(Vector128<float> a) => Vector128.ConvertToSingle(a.AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ConvertToInt32(Vector128<float> a) => Vector128.ConvertToInt32(a).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ShiftLeftLogical(Vector128<float> a, int count) => (a.AsUInt32() << count).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Floor(Vector128<float> a) => Vector128.Floor(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> And(Vector128<float> a, Vector128<float> b) => a & b;
@@ -260,6 +277,15 @@ internal readonly struct FloatLanes256 : IFloatLanes<Vector256<float>>
     public static Vector256<float> ConvertInt32ToSingle(Vector256<float> a) => Vector256.ConvertToSingle(a.AsInt32());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ConvertToInt32(Vector256<float> a) => Vector256.ConvertToInt32(a).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ShiftLeftLogical(Vector256<float> a, int count) => (a.AsUInt32() << count).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Floor(Vector256<float> a) => Vector256.Floor(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> And(Vector256<float> a, Vector256<float> b) => a & b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -356,6 +382,15 @@ internal readonly struct FloatLanes512 : IFloatLanes<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ConvertInt32ToSingle(Vector512<float> a) => Vector512.ConvertToSingle(a.AsInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ConvertToInt32(Vector512<float> a) => Vector512.ConvertToInt32(a).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ShiftLeftLogical(Vector512<float> a, int count) => (a.AsUInt32() << count).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Floor(Vector512<float> a) => Vector512.Floor(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> And(Vector512<float> a, Vector512<float> b) => a & b;

@@ -29,8 +29,16 @@ public static class SimdTiers
     /// </summary>
     public const string EnvironmentVariable = "LAXSCAN_SIMD";
 
+    // Read once. A bad value is kept as its message rather than thrown here: an exception in a type initializer
+    // would surface as TypeInitializationException and leave SimdTiers unusable for the rest of the process. Two
+    // plain fields, which the JIT reads as constants once the type is initialized, as it did the old property.
+    private static readonly string? s_cap = Environment.GetEnvironmentVariable(EnvironmentVariable);
+    private static readonly SimdTier s_tier = Resolve(s_cap).Tier;
+    private static readonly string? s_error = Resolve(s_cap).Error;
+
     /// <summary>The widest tier the hardware accelerates, capped by <see cref="EnvironmentVariable"/>.</summary>
-    public static SimdTier Default { get; } = Detect(Environment.GetEnvironmentVariable(EnvironmentVariable));
+    /// <exception cref="InvalidOperationException"><see cref="EnvironmentVariable"/> holds something other than a tier (on every read, with the same message).</exception>
+    public static SimdTier Default => s_error is null ? s_tier : throw new InvalidOperationException(s_error);
 
     /// <summary>The widest tier the hardware accelerates.</summary>
     public static SimdTier Hardware =>
@@ -39,18 +47,31 @@ public static class SimdTiers
         : Vector128.IsHardwareAccelerated ? SimdTier.Vector128
         : SimdTier.Scalar;
 
-    internal static SimdTier Detect(string? cap)
+    /// <summary>The tier <paramref name="cap"/> allows on this hardware, or the message saying why it is no tier.</summary>
+    internal static (SimdTier Tier, string? Error) Resolve(string? cap)
     {
         SimdTier hardware = Hardware;
-        SimdTier? requested = cap?.Trim().ToLowerInvariant() switch
+        SimdTier requested;
+        switch (cap?.Trim().ToLowerInvariant())
         {
-            null or "" => null,
-            "scalar" or "0" => SimdTier.Scalar,
-            "128" => SimdTier.Vector128,
-            "256" => SimdTier.Vector256,
-            "512" => SimdTier.Vector512,
-            _ => throw new InvalidOperationException($"{EnvironmentVariable}={cap} is not a SIMD tier; use scalar, 128, 256 or 512"),
-        };
-        return requested is { } r && r < hardware ? r : hardware;
+            case null or "":
+                return (hardware, null);
+            case "scalar" or "0":
+                requested = SimdTier.Scalar;
+                break;
+            case "128":
+                requested = SimdTier.Vector128;
+                break;
+            case "256":
+                requested = SimdTier.Vector256;
+                break;
+            case "512":
+                requested = SimdTier.Vector512;
+                break;
+            default:
+                return (hardware, $"{EnvironmentVariable}={cap} is not a SIMD tier; use scalar, 128, 256 or 512");
+        }
+
+        return (requested < hardware ? requested : hardware, null);
     }
 }

@@ -49,11 +49,11 @@ public static partial class XlaMath
     // the after-rounding rule of FlushRounded.
     internal static float Mul(float a, float b) => FlushRounded(a * b, (double)a * b);
 
-    private static float Add(float a, float b) => FlushToZero(a + b);
+    internal static float Add(float a, float b) => FlushToZero(a + b);
 
-    private static float Sub(float a, float b) => FlushToZero(a - b);
+    internal static float Sub(float a, float b) => FlushToZero(a - b);
 
-    private static float Div(float a, float b) => FlushRounded(a / b, (double)a / b);
+    internal static float Div(float a, float b) => FlushRounded(a / b, (double)a / b);
 
     internal static float Fma(float a, float b, float c) =>
         FlushRounded(MathF.FusedMultiplyAdd(a, b, c), Math.FusedMultiplyAdd((double)a, b, c));
@@ -95,6 +95,28 @@ public static partial class XlaMath
         TV r = TL.FusedMultiplyAdd(a, b, c);
         return TL.Any(AtSmallestNormal<TL, TV>(r)) ? Lanewise<TL, TV>(a, b, c, Fma) : TL.FlushToZero(r);
     }
+
+    /// <summary>The lane form of <see cref="Div"/>: a quotient flushed as x86 flushes it, tininess after rounding included.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV DivFlushed<TL, TV>(TV a, TV b)
+        where TL : IFloatLanes<TV>
+        where TV : struct
+    {
+        TV r = TL.Divide(a, b);
+        return TL.Any(AtSmallestNormal<TL, TV>(r)) ? Lanewise<TL, TV>(a, b, b, static (x, y, _) => Div(x, y)) : TL.FlushToZero(r);
+    }
+
+    /// <summary>The lane form of <see cref="Add"/>: a sum of two floats is exact when it is subnormal, so flushing the rounded sum is enough.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV AddFlushed<TL, TV>(TV a, TV b)
+        where TL : IFloatLanes<TV>
+        where TV : struct => TL.FlushToZero(TL.Add(a, b));
+
+    /// <summary>The lane form of <see cref="Sub"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV SubFlushed<TL, TV>(TV a, TV b)
+        where TL : IFloatLanes<TV>
+        where TV : struct => TL.FlushToZero(TL.Subtract(a, b));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV AtSmallestNormal<TL, TV>(TV r)

@@ -63,11 +63,31 @@ public static class JaxRandom
     /// <c>jax.random.truncated_normal(key, lower, upper, shape, float32)</c>: a standard normal truncated to the open
     /// interval (lower, upper), by inverting the CDF between <c>erf(lower / sqrt 2)</c> and <c>erf(upper / sqrt 2)</c>.
     /// </summary>
+    /// <remarks>
+    /// As in JAX, the bounds are not checked: with <paramref name="lower"/> &gt;= <paramref name="upper"/> the uniform
+    /// draw is its minval, <c>erf(lower / sqrt 2)</c>, everywhere, and JAX's closing <c>clip</c> (max with
+    /// <c>nextafter(lower, inf)</c>, then min with <c>nextafter(upper, -inf)</c>) makes every value
+    /// <c>nextafter(upper, -inf)</c>: -2.0000002 for lower 2 and upper -2 (docs/parity.md).
+    /// </remarks>
     /// <exception cref="InsufficientMemoryException">The output cannot be allocated.</exception>
     public static NDArray<float> TruncatedNormal(PrngKey key, Shape shape, float lower = -2f, float upper = 2f, ThreefryMode mode = ThreefryMode.Partitionable)
     {
         var result = Allocate(shape);
         TruncatedNormal(key, result.Span, lower, upper, mode, SimdTiers.Default);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="TruncatedNormal(PrngKey, Shape, float, float, ThreefryMode)"/> as a given JAX release computes it: the
+    /// release's erf rule applies to the bounds, which matters only when |lower| or |upper| is at least 5.2947
+    /// (erf's argument at least 3.7439).
+    /// </summary>
+    /// <exception cref="InsufficientMemoryException">The output cannot be allocated.</exception>
+    public static NDArray<float> TruncatedNormal(PrngKey key, Shape shape, float lower, float upper, ThreefryMode mode, JaxVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var result = Allocate(shape);
+        TruncatedNormal(key, result.Span, lower, upper, mode, SimdTiers.Default, version.ErfRule);
         return result;
     }
 
@@ -93,8 +113,8 @@ public static class JaxRandom
         }
     }
 
-    internal static void TruncatedNormal(PrngKey key, Span<float> destination, float lower, float upper, ThreefryMode mode, SimdTier tier) =>
-        TruncatedNormalFill.Fill(key, destination, lower, upper, scale: null, mode, tier);
+    internal static void TruncatedNormal(PrngKey key, Span<float> destination, float lower, float upper, ThreefryMode mode, SimdTier tier, ErfRule erfRule = ErfRule.SaturateFrom3_7439) =>
+        TruncatedNormalFill.Fill(key, destination, lower, upper, scale: null, mode, tier, erfRule);
 
     private static NDArray<float> Allocate(Shape shape)
     {

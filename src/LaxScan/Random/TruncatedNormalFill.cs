@@ -26,15 +26,23 @@ internal static class TruncatedNormalFill
     private const float InverseSqrt2 = 0.707106769f;
 
     /// <summary>Fills <paramref name="destination"/>; <paramref name="scale"/> null leaves out the final multiply.</summary>
-    public static void Fill(PrngKey key, Span<float> destination, float lower, float upper, float? scale, ThreefryMode mode, SimdTier tier)
+    /// <param name="key">The key.</param>
+    /// <param name="destination">The output; every element is written.</param>
+    /// <param name="lower">The lower bound.</param>
+    /// <param name="upper">The upper bound.</param>
+    /// <param name="scale">The factor of the final multiply, or null for none.</param>
+    /// <param name="mode">The threefry layout.</param>
+    /// <param name="tier">The widest SIMD tier.</param>
+    /// <param name="erfRule">The JAX release's erf rule for the bounds (it matters only for |bound| &gt;= 5.2947).</param>
+    public static void Fill(PrngKey key, Span<float> destination, float lower, float upper, float? scale, ThreefryMode mode, SimdTier tier, ErfRule erfRule = ErfRule.SaturateFrom3_7439)
     {
         lower = XlaMath.FlushToZero(lower);
         upper = XlaMath.FlushToZero(upper);
 
         // JAX writes erf(lower / sqrt2) with sqrt2 a constant; XLA's algebraic simplifier turns a division by a
         // constant into a multiplication by its rounded reciprocal, and that is what runs (it differs for +-3, -1.5).
-        float a = XlaMath.FlushToZero(XlaMath.Erf(XlaMath.FlushToZero(lower * InverseSqrt2)));
-        float b = XlaMath.FlushToZero(XlaMath.Erf(XlaMath.FlushToZero(upper * InverseSqrt2)));
+        float a = XlaMath.FlushToZero(XlaMath.Erf(XlaMath.FlushToZero(lower * InverseSqrt2), erfRule));
+        float b = XlaMath.FlushToZero(XlaMath.Erf(XlaMath.FlushToZero(upper * InverseSqrt2), erfRule));
 
         // The clip keeps rounding (or u == a) from landing on or outside the bounds.
         var steps = new Steps(

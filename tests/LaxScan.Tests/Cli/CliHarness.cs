@@ -125,7 +125,10 @@ internal sealed class RecordingArrayFiles(Exception? failure = null) : IArrayFil
 
     public Dictionary<string, NDArray<float>> Readable { get; } = [];
 
-    public void Write<T>(string path, NDArray<T> array)
+    // Writes nowhere, so there is no file for the output checks to look at.
+    public LaxScan.Io.OutputTarget? ResolveOutput(string path) => null;
+
+    public void Write<T>(string path, NDArray<T> array, CancellationToken cancellationToken)
         where T : unmanaged
     {
         if (failure is not null)
@@ -141,7 +144,7 @@ internal sealed class RecordingArrayFiles(Exception? failure = null) : IArrayFil
 
     public Dictionary<string, LaxScan.Linen.Variables> WrittenVariables { get; } = [];
 
-    public void WriteVariables(string path, LaxScan.Linen.Variables variables)
+    public void WriteVariables(string path, LaxScan.Linen.Variables variables, CancellationToken cancellationToken)
     {
         if (failure is not null)
         {

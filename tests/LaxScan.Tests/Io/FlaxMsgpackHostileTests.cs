@@ -116,9 +116,11 @@ public sealed class FlaxMsgpackHostileTests
     }
 
     [Fact]
-    public void A_map_with_a_hundred_thousand_names_reads_in_linear_time()
+    public async Task A_map_with_300_thousand_names_reads_well_within_a_generous_timeout()
     {
-        const int count = 100_000;
+        // A reader quadratic in the names (say, a duplicate check by list search) needs about 4.5e10 steps here, minutes;
+        // a linear one well under a second. The timeout is generous so a loaded machine cannot fail it.
+        const int count = 300_000;
         byte[] data = Pack((ref MessagePackWriter w) =>
         {
             w.WriteMapHeader(1);
@@ -130,12 +132,10 @@ public sealed class FlaxMsgpackHostileTests
                 w.WriteMapHeader(0);
             }
         });
-        var clock = Stopwatch.StartNew();
 
-        Variables v = FlaxSerialization.FromBytes(data);
+        Variables v = await Task.Run(() => FlaxSerialization.FromBytes(data)).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(count, v.GetDict("params").Count);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{clock.Elapsed}");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LaxScan.Io;
+using LaxScan.Kernels;
 using LaxScan.Linen;
 using LaxScan.Models;
 using LaxScan.Random;
@@ -8,8 +9,10 @@ using static LaxScan.Tests.Io.FlaxMsgpackTestData;
 namespace LaxScan.Tests.Io;
 
 /// <summary>
-/// LaxScan against checkpoints python3-msgpack made in Flax's layout (FlaxFixtures/make_fixtures.py): it reads each
-/// exactly, and writes the same variables back to the same bytes.
+/// LaxScan against checkpoints that this project's script wrote in Flax's layout (ScriptMadeCheckpoints/make_fixtures.py,
+/// flax_layout.py written from flax/serialization.py's description; not files Flax made): it reads each exactly, and
+/// writes the same variables back to the same bytes. Real <c>to_bytes</c> output comes with a JAX bundle
+/// (the <c>msgpack_hex</c> of reference/jax's mission cases), which <c>laxscan verify</c> compares byte for byte.
 /// </summary>
 public sealed class FlaxMsgpackLayoutTests
 {
@@ -24,7 +27,7 @@ public sealed class FlaxMsgpackLayoutTests
 
     [Theory]
     [MemberData(nameof(Readable))]
-    public void Reads_every_leaf_of_a_python_made_checkpoint_bit_for_bit_in_order(string name)
+    public void Reads_every_leaf_of_a_script_made_checkpoint_bit_for_bit_in_order(string name)
     {
         Variables variables = FlaxSerialization.FromBytes(Fixture(name));
 
@@ -116,15 +119,33 @@ public sealed class FlaxMsgpackLayoutTests
     }
 
     [Fact]
-    public void A_python_made_W_applies_as_the_same_W_made_in_dotnet()
+    public void A_read_W_drives_the_recurrence_as_the_bytes_the_script_wrote()
     {
-        Variables fromFile = FlaxSerialization.FromBytes(Fixture("w4x4"));
-        NDArray<float> w = fromFile.GetFloat32("params", "W");
-        var module = new LaxScanModule(4, 3);
-        var x = new NDArray<float>(new Shape(4), [0.1f, -0.2f, 0.3f, 0.4f]);
-        Variables byHand = Variables.Empty.With("params", Variables.Empty.With("W", new NDArray<float>(new Shape(4, 4), (float[])w.Data.Clone())));
+        // The expected run is built from expected.json's raw bytes of W (not from the reader) with the scalar reference
+        // dot and tanh: a reader that transposed W, misplaced a chunk or lost the dtype would give other bits.
+        JsonElement leaf = Expected("w4x4").GetProperty("leaves")[0];
+        byte[] raw = Bytes(leaf);
+        float[] w = [.. Enumerable.Range(0, 16).Select(i => BitConverter.ToSingle(raw, 4 * i))];
+        float[] x = [0.1f, -0.2f, 0.3f, 0.4f];
+        float[] h = new float[4];
+        float[] next = new float[4];
+        Gemv.Reference(x, w, h);
+        for (int step = 0; step <= 3; step++)
+        {
+            if (step > 0)
+            {
+                Gemv.Reference(h, w, next);
+                next.CopyTo(h, 0);
+            }
 
-        Bits.Equal(module.Apply(byHand, x).Span, module.Apply(fromFile, x).Span);
+            for (int i = 0; i < 4; i++)
+            {
+                h[i] = LaxScan.Numerics.XlaMath.Tanh(h[i]);
+            }
+        }
+
+        NDArray<float> read = new LaxScanModule(4, 3).Apply(FlaxSerialization.FromBytes(Fixture("w4x4")), new NDArray<float>(new Shape(4), x));
+        Bits.Equal(h, read.Span);
     }
 
     [Fact]
@@ -205,27 +226,59 @@ public sealed class FlaxMsgpackLayoutTests
     }
 
     /// <summary>
-    /// Writes LaxScan's checkpoints for the Python decode check (FlaxFixtures/check_laxscan_output.py) when
-    /// LAXSCAN_FLAX_EXPORT names a folder; otherwise does nothing, so CI needs no Python.
+    /// LaxScan's checkpoints decoded by Python: writes them, then runs ScriptMadeCheckpoints/check_laxscan_output.py
+    /// (Debian's python3 with python3-msgpack and numpy), which checks every leaf against expected.json and re-encodes
+    /// each to LaxScan's bytes. Skipped where that Python is missing.
     /// </summary>
     [Fact]
-    public void Export_for_the_python_decode_check()
+    public void Python_decodes_laxscan_s_checkpoints_to_the_fixture_values()
     {
-        string? dir = Environment.GetEnvironmentVariable("LAXSCAN_FLAX_EXPORT");
-        if (string.IsNullOrEmpty(dir))
-        {
-            return;
-        }
+        string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        (int probe, string probeOutput) = RunPython(python, "-c", "import msgpack, numpy");
+        Assert.SkipWhen(probe != 0, $"needs python3 with msgpack and numpy (Debian: python3-msgpack python3-numpy): {probeOutput.Trim()}");
 
+        string dir = Path.Combine(Path.GetTempPath(), $"laxscan-flax-export-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        foreach (string name in FixtureNames().Where(n => Expected(n).GetProperty("roundtrip").GetBoolean()))
+        try
         {
-            long chunk = Expected(name).TryGetProperty("max_chunk_size", out JsonElement c) ? c.GetInt64() : FlaxMsgpackWriter.MaxChunkSize;
-            File.WriteAllBytes(Path.Combine(dir, name + ".msgpack"), FlaxMsgpackWriter.Write(FlaxSerialization.FromBytes(Fixture(name)), chunk));
+            foreach (string name in FixtureNames().Where(n => Expected(n).GetProperty("roundtrip").GetBoolean()))
+            {
+                long chunk = Expected(name).TryGetProperty("max_chunk_size", out JsonElement c) ? c.GetInt64() : FlaxMsgpackWriter.MaxChunkSize;
+                File.WriteAllBytes(Path.Combine(dir, name + ".msgpack"), FlaxMsgpackWriter.Write(FlaxSerialization.FromBytes(Fixture(name)), chunk));
+            }
+
+            var module = new LaxScanModule(4, 2);
+            FlaxSerialization.WriteFile(Path.Combine(dir, "laxscan_init_h4.msgpack"), module.Init(PrngKey.FromSeed(0), new NDArray<float>(new Shape(4))));
+            (int exitCode, string output) = RunPython(python, Path.Combine(FixtureDir(), "check_laxscan_output.py"), dir);
+            Assert.True(exitCode == 0, output);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Output) RunPython(string python, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
         }
 
-        var module = new LaxScanModule(4, 2);
-        FlaxSerialization.WriteFile(Path.Combine(dir, "laxscan_init_h4.msgpack"), module.Init(PrngKey.FromSeed(0), new NDArray<float>(new Shape(4))));
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(start)!;
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "python did not finish in 2 minutes");
+            return (process.ExitCode, stdout.Result + stderr.Result);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, e.Message);
+        }
     }
 
     private static byte[] Bytes(JsonElement leaf) => Convert.FromBase64String(leaf.GetProperty("data").GetString()!);

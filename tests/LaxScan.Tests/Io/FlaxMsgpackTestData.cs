@@ -6,11 +6,15 @@ using MessagePack;
 
 namespace LaxScan.Tests.Io;
 
-/// <summary>The fixtures python3-msgpack made (FlaxFixtures/make_fixtures.py), and a small msgpack builder for hostile bytes.</summary>
+/// <summary>
+/// The checkpoint fixtures this project's own script wrote in Flax's layout (ScriptMadeCheckpoints/make_fixtures.py with
+/// flax_layout.py and python3-msgpack; not Flax itself, which could not be installed), and a small msgpack builder for
+/// hostile bytes.
+/// </summary>
 internal static class FlaxMsgpackTestData
 {
     public static string FixtureDir([CallerFilePath] string source = "") =>
-        Path.Combine(Path.GetDirectoryName(source)!, "FlaxFixtures");
+        Path.Combine(Path.GetDirectoryName(source)!, "ScriptMadeCheckpoints");
 
     public static byte[] Fixture(string name) => File.ReadAllBytes(Path.Combine(FixtureDir(), name + ".msgpack"));
 

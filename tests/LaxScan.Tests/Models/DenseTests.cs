@@ -40,6 +40,7 @@ public class DenseTests
     [Fact]
     public void TheBiasAddIsASeparateRoundedAdd()
     {
+        // Eager apply (no transform body): JAX runs the dot and the add as two computations.
         // x = W = 1 + 2^-12: the product 1 + 2^-11 + 2^-24 is a tie that rounds to even, 1 + 2^-11, in the dot; the bias
         // -1 then gives 2^-11, whereas fusing the add into the dot, fma(x, W, -1), would keep 2^-11 + 2^-24.
         float a = 1f + MathF.Pow(2, -12);
@@ -47,6 +48,58 @@ public class DenseTests
         var bias = new NDArray<float>(new Shape(1), [-1f]);
         var x = new NDArray<float>(new Shape(1), [a]);
         Assert.Equal([MathF.Pow(2, -11)], new Dense(1).Apply(Params(kernel, bias), x).Data);
+    }
+
+    private static float[] DenseOut(Variables variables, NDArray<float> x, string jaxVersion, bool insideScan)
+    {
+        var dense = new Dense(variables.GetFloat32("params", "kernel").Shape[1]);
+        var options = new LinenOptions { JaxVersion = JaxVersion.Parse(jaxVersion) };
+        if (!insideScan)
+        {
+            return dense.Apply(variables, x, options).Data;
+        }
+
+        (_, NDArray<float>? ys) = LaxScan.Lax.Scan<NDArray<float>>(c => (c, dense.Apply(variables, c, options)), x, 1);
+        return ys!.Data;
+    }
+
+    [Fact]
+    public void InsideATransformBodyJaxBefore0_10_2FusesTheBiasIntoTheDot()
+    {
+        // x = W = 1 + 2^-12, bias -1: output-fused, the sum starts at the bias and fma(x, W, -1) keeps 2^-11 + 2^-24;
+        // as a separate add, the rounded product 1 + 2^-11 minus 1 gives 2^-11.
+        float a = 1f + MathF.Pow(2, -12);
+        Variables tie = Params(new NDArray<float>(new Shape(1, 1), [a]), new NDArray<float>(new Shape(1), [-1f]));
+        var x = new NDArray<float>(new Shape(1), [a]);
+        float fused = MathF.Pow(2, -11) + MathF.Pow(2, -24);
+        float separate = MathF.Pow(2, -11);
+        Assert.Equal([fused], DenseOut(tie, x, "0.10.1", insideScan: true));
+        Assert.Equal([fused], DenseOut(tie, x, "0.5.0", insideScan: true));
+        Assert.Equal([separate], DenseOut(tie, x, "0.10.2", insideScan: true));
+        Assert.Equal([separate], DenseOut(tie, x, "0.11.0", insideScan: true));
+
+        // Eagerly, JAX dispatches the dot and the add as two computations, in every release.
+        Assert.Equal([separate], DenseOut(tie, x, "0.10.1", insideScan: false));
+    }
+
+    [Fact]
+    public void TheFusedSumStartsAtTheBiasAndAddsTheTermsInOrder()
+    {
+        // x = [1, 2^-24], kernel column [1, 1], bias -1. Fused: -1 + 1 = 0, then + 2^-24 = 2^-24. Separate: the dot
+        // 1 + 2^-24 rounds to 1 (a tie, to even), and 1 - 1 = 0.
+        Variables v = Params(new NDArray<float>(new Shape(2, 1), [1f, 1f]), new NDArray<float>(new Shape(1), [-1f]));
+        var x = new NDArray<float>(new Shape(2), [1f, MathF.Pow(2, -24)]);
+        Assert.Equal([MathF.Pow(2, -24)], DenseOut(v, x, "0.10.1", insideScan: true));
+        Assert.Equal([0f], DenseOut(v, x, "0.10.2", insideScan: true));
+    }
+
+    [Fact]
+    public void ABatchIsAMatrixProductAndIsNeverOutputFused()
+    {
+        float a = 1f + MathF.Pow(2, -12);
+        Variables tie = Params(new NDArray<float>(new Shape(1, 1), [a]), new NDArray<float>(new Shape(1), [-1f]));
+        var batch = new NDArray<float>(new Shape(1, 1), [a]);
+        Assert.Equal([MathF.Pow(2, -11)], DenseOut(tie, batch, "0.10.1", insideScan: true));
     }
 
     [Fact]

@@ -180,6 +180,18 @@ public class LaxScanModuleTests
         Assert.Contains("(5, 5)", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_release_that_sends_the_dot_to_YNNPACK_is_refused_at_apply_from_H_8_and_not_at_init()
+    {
+        var ynnpack = new LaxScanOptions { Linen = new LinenOptions { JaxVersion = JaxVersion.Parse("0.9.0") } };
+        var e = Assert.Throws<NotSupportedException>(() => LaxScanInModule(0, new float[8], 8, 1, ynnpack));
+        Assert.Contains("JAX 0.9.0 computes x @ W with H >= 8 in YNNPACK", e.Message, StringComparison.Ordinal);
+
+        // W does not depend on how the dot is computed: init (params) is not refused, and H = 7 still runs.
+        Bits.Equal(Params(PrngKey.FromSeed(0), 8).GetFloat32("params", "W").Span, Params(PrngKey.FromSeed(0), 8, ynnpack).GetFloat32("params", "W").Span);
+        Bits.Equal(LaxScanInModule(0, new float[7], 7, 1).Span, LaxScanInModule(0, new float[7], 7, 1, ynnpack).Span);
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(5)]

@@ -12,7 +12,8 @@ public class Threefry2x32Tests
         Assert.Equal((y0, y1), Threefry2x32.Block(k0, k1, x0, x1));
     }
 
-    public static TheoryData<SimdTier> Tiers => [SimdTier.Scalar, SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512];
+    // The vector tiers only: the scalar tier hashes with Block itself, so comparing it with Block could not fail.
+    public static TheoryData<SimdTier> Tiers => [SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512];
 
     [Theory]
     [MemberData(nameof(Tiers))]

@@ -88,10 +88,7 @@ public class LongRunTests
     [InlineData(LaxscanProcess.SigTerm)]
     public async Task A_signal_stops_a_long_run_with_exit_130_and_leaves_no_files(int signal)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGINT and SIGTERM are POSIX signals; Windows has no kill(2) to send them");
 
         using var directory = new Cli.TempDirectory();
         ProcessStartInfo start = LaxscanProcess.StartInfo(
@@ -123,10 +120,10 @@ public class LongRunTests
         {
             Assert.True(progressSeen.Wait(TimeSpan.FromSeconds(30)), $"no progress line within 30 s; stderr: {stderr}");
             Assert.NotEmpty(directory.Files());
-            var clock = Stopwatch.StartNew();
             LaxscanProcess.Signal(process, signal);
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)), "laxscan still runs 10 s after the signal");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"stopping took {clock.Elapsed}");
+
+            // A generous bound, not a measurement: a run that ignores the signal would go on for minutes.
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "laxscan still runs 60 s after the signal");
         }
         finally
         {
@@ -142,5 +139,62 @@ public class LongRunTests
         string text = stderr.ToString();
         Assert.EndsWith("\rerror: interrupted\n", text, StringComparison.Ordinal);
         Assert.Empty(directory.Files());
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_an_rnn_run_with_exit_130_and_leaves_no_files()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var directory = new Cli.TempDirectory();
+        Assert.Equal(0, Run("rnn", "init", "--cell", "lstm", "--hidden", "1024", "--features", "1", "--recurrent-kernel-init", "lecun_normal", "--out", directory["v.msgpack"]).ExitCode);
+        LaxScan.Io.NpyWriter.Write(directory["x.npy"], new NDArray<float>(new Shape(20000, 1)));
+        string[] kept = ["v.msgpack", "x.npy"];
+        ProcessStartInfo start = LaxscanProcess.StartInfo(
+            new Dictionary<string, string?>(),
+            ["rnn", "--cell", "lstm", "--hidden", "1024", "--params", directory["v.msgpack"], "--x-file", directory["x.npy"], "--progress", "--out", directory["y.npy"], "--trace", directory["t.npy"]]);
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = new StringBuilder();
+        using var progressSeen = new ManualResetEventSlim();
+        Task reader = Task.Run(() =>
+        {
+            var buffer = new char[256];
+            int n;
+            while ((n = process.StandardError.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                lock (stderr)
+                {
+                    stderr.Append(buffer, 0, n);
+                    if (stderr.ToString().Contains("step ", StringComparison.Ordinal))
+                    {
+                        progressSeen.Set();
+                    }
+                }
+            }
+        });
+
+        try
+        {
+            Assert.True(progressSeen.Wait(TimeSpan.FromSeconds(60)), $"no progress line within 60 s; stderr: {stderr}");
+            LaxscanProcess.Signal(process, LaxscanProcess.SigInt);
+            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(10)), "laxscan still runs 10 s after the signal");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+
+        await reader.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(130, process.ExitCode);
+        Assert.Equal(string.Empty, await stdout);
+        Assert.EndsWith("error: interrupted\n", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(kept, directory.Files().Order());
     }
 }

@@ -1,8 +1,8 @@
 """Decodes checkpoints LaxScan wrote with python3-msgpack in Flax's layout (flax_layout.msgpack_restore, written
 from flax.serialization's layout, not its code) and checks them against expected.json.
 
-    LAXSCAN_FLAX_EXPORT=/tmp/out dotnet test --filter FullyQualifiedName~Export_for_the_python_decode_check
-    /usr/bin/python3 check_laxscan_output.py /tmp/out
+    /usr/bin/python3 check_laxscan_output.py FOLDER_OF_LAXSCAN_CHECKPOINTS
+(FlaxMsgpackLayoutTests.Python_decodes_laxscan_s_checkpoints_to_the_fixture_values writes them and runs this.)
 
 For each NAME.msgpack that has a fixture: every leaf's path, dtype, shape and bytes must equal expected.json's, the
 tree must have nothing else, and the to_bytes layout of the decoded tree must give LaxScan's bytes back. Other files are

@@ -1,0 +1,121 @@
+namespace LaxScan.Verification;
+
+/// <summary>
+/// Recomputes every case of a <see cref="ReferenceBundle"/> with LaxScan and compares the bits with JAX's: the engine
+/// behind <c>laxscan verify</c> and the fixture tests.
+/// </summary>
+/// <param name="handlers">The case handlers, one per kind; null for <see cref="CaseHandlers.Default"/>.</param>
+public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
+{
+    private readonly Dictionary<string, ICaseHandler> _handlers = (handlers ?? CaseHandlers.Default).ToDictionary(h => h.Kind, StringComparer.Ordinal);
+
+    /// <summary>The release whose rules a bundle is checked with: the option's, else the bundle's own.</summary>
+    /// <exception cref="ReferenceBundleException">The bundle records no JAX version and none was given.</exception>
+    /// <exception cref="FormatException">The recorded version is not a version.</exception>
+    /// <exception cref="NotSupportedException">The release is older than LaxScan follows.</exception>
+    public static JaxVersion VersionFor(ReferenceBundle bundle, VerifyOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        if (options?.JaxVersion is { } forced)
+        {
+            return forced;
+        }
+
+        string text = bundle.Provenance.JaxVersionText
+            ?? throw new ReferenceBundleException($"bundle '{bundle.Path}' does not say which JAX made it (no \"jax\" in provenance.json or in truth.json's meta); give the version with --jax-version");
+        return JaxVersion.Parse(text);
+    }
+
+    /// <summary>Checks every case of the bundle.</summary>
+    /// <exception cref="ReferenceBundleException">A case or result breaks the schema.</exception>
+    /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
+    public BundleReport Verify(ReferenceBundle bundle, VerifyOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        options ??= VerifyOptions.Default;
+        JaxVersion version = VersionFor(bundle, options);
+        var reports = new List<CaseReport>(bundle.Cases.Count);
+        foreach (BundleCase c in bundle.Cases)
+        {
+            options.CancellationToken.ThrowIfCancellationRequested();
+            reports.Add(Check(bundle, c, version, options));
+        }
+
+        return new BundleReport(bundle, version, options.JaxVersion is null, reports);
+    }
+
+    /// <summary>Checks one case of the bundle (the fixture tests run each case as its own test).</summary>
+    /// <exception cref="ReferenceBundleException">The case or its result breaks the schema.</exception>
+    public CaseReport VerifyCase(ReferenceBundle bundle, BundleCase bundleCase, VerifyOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(bundleCase);
+        options ??= VerifyOptions.Default;
+        return Check(bundle, bundleCase, VersionFor(bundle, options), options);
+    }
+
+    private CaseReport Check(ReferenceBundle bundle, BundleCase c, JaxVersion version, VerifyOptions options)
+    {
+        CaseReport Report(CaseStatus status, string? reason, CaseCheck? check = null) =>
+            new(c.Id, c.Kind, status, reason, check?.Mismatches ?? [], check?.MismatchCount ?? 0);
+
+        if (!_handlers.TryGetValue(c.Kind, out ICaseHandler? handler))
+        {
+            return Report(CaseStatus.UnknownKind, $"no handler for kind '{c.Kind}' in this LaxScan; known: {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))}");
+        }
+
+        CaseTruth? truth = bundle.ResultOf(c.Id);
+        if (truth is null)
+        {
+            return Report(CaseStatus.Skipped, "the bundle has no result for this case (the JAX run did not reach it)");
+        }
+
+        if (truth.Error is { } error)
+        {
+            return Report(CaseStatus.JaxFailed, "JAX failed on this case: " + LastLine(error));
+        }
+
+        var check = new CaseCheck(c, truth, version.RulesVersion, Math.Max(0, options.MaxListedPerCase));
+        try
+        {
+            handler.Check(check);
+        }
+        catch (NotSupportedException e)
+        {
+            return Report(CaseStatus.Refused, e.Message, check);
+        }
+        catch (ReferenceBundleException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException or OverflowException or Linen.IFlaxError or InsufficientMemoryException)
+        {
+            return Report(CaseStatus.Failed, $"LaxScan failed: {e.GetType().Name}: {e.Message}", check);
+        }
+
+        if (check.SkipReason is { } skip)
+        {
+            return Report(CaseStatus.Skipped, skip, check);
+        }
+
+        if (check.InformationalReason is { } info)
+        {
+            return Report(CaseStatus.Informational, check.MismatchCount == 0 ? info : $"{info}; {check.MismatchCount} of {check.Compared} elements differ", check);
+        }
+
+        if (check.Compared == 0)
+        {
+            return Report(CaseStatus.Failed, "the handler compared nothing: the result has none of the fields it checks", check);
+        }
+
+        return check.MismatchCount == 0
+            ? Report(CaseStatus.BitExact, null, check)
+            : Report(CaseStatus.Mismatch, $"{check.MismatchCount} of {check.Compared} elements differ", check);
+    }
+
+    private static string LastLine(string text)
+    {
+        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? text : lines[^1];
+    }
+}

@@ -1,0 +1,100 @@
+using System.Runtime.CompilerServices;
+using LaxScan.Verification;
+
+namespace LaxScan.Tests.Verification;
+
+/// <summary>
+/// Every case of every bundle under <c>tests/LaxScan.Tests/JaxBundles/</c> (bundles a real JAX run made, with their
+/// provenance) must be bit-exact: one test per case, so a mismatch names the bundle and the case. With no bundle
+/// committed, the one test skips and says why; it never passes without checking something.
+/// </summary>
+public class JaxBundleTests
+{
+    private const string None = "(none)";
+
+    private static string Folder([CallerFilePath] string source = "") =>
+        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(source))!, "JaxBundles");
+
+    private static readonly Dictionary<string, ReferenceBundle> Loaded = [];
+
+    private static ReferenceBundle Load(string name)
+    {
+        lock (Loaded)
+        {
+            if (!Loaded.TryGetValue(name, out ReferenceBundle? bundle))
+            {
+                bundle = ReferenceBundle.Load(Path.Combine(Folder(), name));
+                Loaded[name] = bundle;
+            }
+
+            return bundle;
+        }
+    }
+
+    /// <summary>The bundle folders (those holding a truth.json).</summary>
+    public static IEnumerable<string> BundleNames() =>
+        Directory.Exists(Folder())
+            ? Directory.EnumerateDirectories(Folder()).Where(d => File.Exists(Path.Combine(d, "truth.json"))).Select(Path.GetFileName).Order(StringComparer.Ordinal)!
+            : [];
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string name in BundleNames())
+        {
+            foreach (BundleCase c in Load(name).Cases)
+            {
+                data.Add(name, c.Id);
+            }
+        }
+
+        if (data.Count == 0)
+        {
+            data.Add(None, None);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_case_of_every_JAX_made_bundle_is_bit_exact(string bundleName, string caseId)
+    {
+        if (bundleName == None)
+        {
+            Assert.Skip("no bundle made by a real JAX run is committed under tests/LaxScan.Tests/JaxBundles yet (see its README.md): nothing here has been checked against JAX");
+        }
+
+        ReferenceBundle bundle = Load(bundleName);
+        Assert.True(bundle.Provenance.JaxVersionText is not null && bundle.Provenance.Cpu is not null, $"{bundleName} must carry its provenance: the JAX version and the CPU");
+        CaseReport report = new Verifier().VerifyCase(bundle, bundle.Cases.Single(c => c.Id == caseId));
+        switch (report.Status)
+        {
+            case CaseStatus.BitExact:
+                return;
+            case CaseStatus.Skipped or CaseStatus.JaxFailed:
+                Assert.Skip($"{bundleName} {caseId}: {report.Reason}");
+                return;
+            case CaseStatus.Informational when report.MismatchCount == 0:
+                return;
+            case CaseStatus.Informational:
+                Assert.Skip($"{bundleName} {caseId} is informational (outside LaxScan's promise): {report.Reason}");
+                return;
+            default:
+                Assert.Fail($"{bundleName} {caseId} ({report.Kind}) is {report.Status.Name()}: {report.Reason}\n{string.Join('\n', report.Mismatches)}");
+                return;
+        }
+    }
+
+    [Fact]
+    public void The_fixture_folder_holds_only_bundles_with_their_provenance()
+    {
+        string[] directories = [.. Directory.EnumerateDirectories(Folder())];
+        Assert.SkipWhen(directories.Length == 0, "no bundle is committed under tests/LaxScan.Tests/JaxBundles yet");
+        foreach (string directory in directories)
+        {
+            Assert.True(File.Exists(Path.Combine(directory, "truth.json")), $"{directory} is not a bundle (no truth.json)");
+            Assert.True(File.Exists(Path.Combine(directory, "provenance.json")), $"{directory} has no provenance.json: a JAX-made bundle keeps its provenance beside it");
+        }
+    }
+}

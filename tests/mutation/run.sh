@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Mutation check (not part of `dotnet test`): applies each mutant of tests/mutation/mutants.py, one at a time, to a
+# copy of the repository, runs the test suite there, and reports each mutant killed (some test failed) or survived
+# (every test passed: the suite cannot see that bug). The working tree is never modified.
+#
+#   bash tests/mutation/run.sh                 # every mutant, the relevant part of the suite, 2-4 minutes each
+#   bash tests/mutation/run.sh ftz-off         # some mutants
+#   SUITE_FILTER= bash tests/mutation/run.sh   # the whole suite (dotnet test), process and packaging tests included
+#   SUITE_FILTER="--filter-namespace LaxScan.Tests.Numerics" bash tests/mutation/run.sh tanh-coefficient
+#
+# The relevant part (the default SUITE_FILTER) is every test namespace that computes numbers: the root namespace
+# (README example, JaxVersion), Numerics, Lax, Random, Nn, Linen, Models, Io, Cli and Verification. Left out:
+# Reliability, Determinism and Packaging, which start child processes (signals, JIT settings, dotnet pack) and
+# compare LaxScan with itself in another process, so no numerical mutant can fail them, and they are the slow ones.
+#
+# First the unmutated copy must pass (else a failure would be credited to a mutant). Exit 0 when every mutant is
+# killed, 1 when one survives, 3 when a mutant's pattern is gone from the code (update mutants.py).
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+names=("$@")
+relevant=""
+for ns in LaxScan.Tests LaxScan.Tests.Numerics LaxScan.Tests.Lax LaxScan.Tests.Random LaxScan.Tests.Nn LaxScan.Tests.Linen \
+          LaxScan.Tests.Models LaxScan.Tests.Io LaxScan.Tests.Cli LaxScan.Tests.Verification; do
+  relevant="$relevant --filter-namespace $ns"
+done
+SUITE_FILTER="${SUITE_FILTER-$relevant}"
+if [ ${#names[@]} -eq 0 ]; then
+  mapfile -t names < <(python3 "$here/mutants.py" list | cut -f1)
+fi
+work="$(mktemp -d "${TMPDIR:-/tmp}/laxscan-mutation.XXXXXX")"
+# The copy goes when the script ends; the logs stay, for the failing tests' names.
+trap 'rm -rf "$work/repo" "$work/pristine"; echo "mutation: logs in $work"' EXIT
+copy="$work/repo"
+mkdir -p "$copy"
+# Tracked and new (not ignored) files only: no build outputs, so the copy builds from scratch once.
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} cp --parents {} "$copy")
+pristine="$work/pristine"
+cp -r "$copy/src" "$pristine"
+
+run_suite() {  # $1: log file. Returns the test command's exit code.
+  (cd "$copy" && dotnet build -c Debug >"$1.build" 2>&1) || { cat "$1.build" >"$1"; return 99; }
+  # shellcheck disable=SC2086
+  (cd "$copy" && dotnet test --no-build ${SUITE_FILTER:+-- $SUITE_FILTER}) >"$1" 2>&1
+}
+
+echo "mutation: tests: ${SUITE_FILTER:-the whole suite}"
+echo "mutation: baseline (no mutant) ..."
+if ! run_suite "$work/baseline.log"; then
+  echo "mutation: the unmutated suite fails; fix that first:" >&2
+  grep -E -A8 '^failed ' "$work/baseline.log" | head -40 >&2
+  exit 1
+fi
+
+killed=0
+survived=()
+for name in "${names[@]}"; do
+  rm -rf "$copy/src" && cp -r "$pristine" "$copy/src"
+  python3 "$here/mutants.py" apply "$name" "$copy" || exit 3
+  log="$work/$name.log"
+  run_suite "$log"
+  code=$?
+  if [ $code -eq 99 ]; then
+    echo "mutation: $name does not build; fix the mutant:" >&2
+    grep -E ' error ' "$log" | head -5 >&2
+    exit 3
+  elif [ $code -ne 0 ]; then
+    killed=$((killed + 1))
+    n=$(grep -c '^failed ' "$log")
+    echo "mutation: $name KILLED by $n failing tests, such as:"
+    grep '^failed ' "$log" | head -3 | sed 's/^/    /'
+  else
+    survived+=("$name")
+    echo "mutation: $name SURVIVED: every test passed"
+  fi
+done
+echo "mutation: $killed/${#names[@]} mutants killed${survived[*]:+; survived: ${survived[*]}}"
+[ ${#survived[@]} -eq 0 ]
