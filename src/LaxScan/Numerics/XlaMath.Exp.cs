@@ -11,9 +11,9 @@ public static partial class XlaMath
     // `x - C * n`. See docs/parity.md, "Recurrent family".
     internal const uint ExpLowBits = 0xC2AF_999A;   // -87.8: the input clamp's lower bound
     internal const uint ExpHighBits = 0x42B1_999A;  // 88.8: the input clamp's upper bound
-    private const uint ExpLog2EBits = 0x3FB8_AA3B;  // 1.44269504 = log2(e)
-    private const uint ExpC1Bits = 0x3F31_8000;     // 0.693359375, the high part of ln 2 (C1 * n is exact)
-    private const uint ExpC2Bits = 0xB95E_8083;     // -2.12194440e-4, the low part of ln 2
+    internal const uint ExpLog2EBits = 0x3FB8_AA3B;  // 1.44269504 = log2(e)
+    internal const uint ExpC1Bits = 0x3F31_8000;     // 0.693359375, the high part of ln 2 (C1 * n is exact)
+    internal const uint ExpC2Bits = 0xB95E_8083;     // -2.12194440e-4, the low part of ln 2
 
     // The polynomial p0..p5, Horner from p0.
     private const uint ExpP0 = 0x3950_6967, ExpP1 = 0x3AB7_43CE, ExpP2 = 0x3C08_8908, ExpP3 = 0x3D2A_A9C1,

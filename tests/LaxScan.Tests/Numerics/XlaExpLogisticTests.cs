@@ -34,7 +34,32 @@ public class XlaExpLogisticTests
         // only contracts one-use products: z = fma(z, r * r, r), then 1 + z, and the product overflows to +inf. Only
         // the unfused rn(rn(z * r * r) + r) would give max-float. Read in the sources; a JAX run decides (docs/parity.md).
         Bits.Equal(0x7F80_0000u, Exp(tier, 88.7228394f)[0]);
-        Bits.Equal(0x7F7F_FF80u, Exp(tier, Bits.Float(0x42B1_7217))[0]);
+
+        // One float below, e^x = 3.4027985e38 (0x7F7FFF84 correctly rounded) is finite: the same rule must give a finite
+        // value there, within the few ulps XLA's comment allows where n is clamped to 127 (no source publishes its bits).
+        float below = Exp(tier, Bits.Float(0x42B1_7217))[0];
+        Assert.True(float.IsFinite(below), $"exp(0x42B17217) = {Bits.Hex(below)}");
+        Assert.InRange(Math.Abs((long)Bits.Of(below) - 0x7F7F_FF84L), 0, 8);
+    }
+
+    [Fact]
+    public void The_constants_are_the_Cephes_literals_of_XLA_s_source_rounded_to_float32()
+    {
+        // xla/backends/cpu/codegen/polynomial_approximations.cc:182-192, 217 at XLA 131bf41: each constant is
+        // GetIeeeF32(double literal), the literal rounded to a double and then to float32, which is what C#'s
+        // (float) of a double literal does. A typo in a hex constant (or a coefficient one ulp off) fails here.
+        double[] polynomial = [1.9875691500E-4, 1.3981999507E-3, 8.3334519073E-3, 4.1665795894E-2, 1.6666665459E-1, 5.0000001201E-1];
+        Assert.Equal(polynomial.Length, XlaMath.ExpPolynomial.Length);
+        for (int i = 0; i < polynomial.Length; i++)
+        {
+            Bits.Equal((float)polynomial[i], XlaMath.ExpPolynomial[i], $"cephes_exp_p{i}");
+        }
+
+        Bits.Equal((float)1.44269504088896341, Bits.Float(XlaMath.ExpLog2EBits), "cephes_LOG2EF");
+        Bits.Equal((float)0.693359375, Bits.Float(XlaMath.ExpC1Bits), "cephes_exp_C1");
+        Bits.Equal((float)-2.12194440e-4, Bits.Float(XlaMath.ExpC2Bits), "cephes_exp_C2");
+        Bits.Equal((float)-87.8, Bits.Float(XlaMath.ExpLowBits), "the clamp's lower bound");
+        Bits.Equal((float)88.8, Bits.Float(XlaMath.ExpHighBits), "the clamp's upper bound");
     }
 
     [Theory]

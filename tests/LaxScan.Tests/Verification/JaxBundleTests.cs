@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using LaxScan.Verification;
 
 namespace LaxScan.Tests.Verification;
@@ -17,32 +18,33 @@ public class JaxBundleTests
 
     private static readonly Dictionary<string, ReferenceBundle> Loaded = [];
 
-    private static ReferenceBundle Load(string name)
+    private static ReferenceBundle Load(string folder, string name)
     {
+        string path = Path.Combine(folder, name);
         lock (Loaded)
         {
-            if (!Loaded.TryGetValue(name, out ReferenceBundle? bundle))
+            if (!Loaded.TryGetValue(path, out ReferenceBundle? bundle))
             {
-                bundle = ReferenceBundle.Load(Path.Combine(Folder(), name));
-                Loaded[name] = bundle;
+                bundle = ReferenceBundle.Load(path);
+                Loaded[path] = bundle;
             }
 
             return bundle;
         }
     }
 
-    /// <summary>The bundle folders (those holding a truth.json).</summary>
-    public static IEnumerable<string> BundleNames() =>
-        Directory.Exists(Folder())
-            ? Directory.EnumerateDirectories(Folder()).Where(d => File.Exists(Path.Combine(d, "truth.json"))).Select(Path.GetFileName).Order(StringComparer.Ordinal)!
+    /// <summary>The bundle folders (those holding a truth.json) in a fixture folder.</summary>
+    public static IEnumerable<string> BundleNames(string folder) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateDirectories(folder).Where(d => File.Exists(Path.Combine(d, "truth.json"))).Select(Path.GetFileName).Order(StringComparer.Ordinal)!
             : [];
 
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string name in BundleNames())
+        foreach (string name in BundleNames(Folder()))
         {
-            foreach (BundleCase c in Load(name).Cases)
+            foreach (BundleCase c in Load(Folder(), name).Cases)
             {
                 data.Add(name, c.Id);
             }
@@ -65,7 +67,13 @@ public class JaxBundleTests
             Assert.Skip("no bundle made by a real JAX run is committed under tests/LaxScan.Tests/JaxBundles yet (see its README.md): nothing here has been checked against JAX");
         }
 
-        ReferenceBundle bundle = Load(bundleName);
+        Check(Folder(), bundleName, caseId);
+    }
+
+    /// <summary>The fixture test's check of one case: passes, skips (with the reason) or fails naming the case.</summary>
+    private static void Check(string folder, string bundleName, string caseId)
+    {
+        ReferenceBundle bundle = Load(folder, bundleName);
         Assert.True(bundle.Provenance.JaxVersionText is not null && bundle.Provenance.Cpu is not null, $"{bundleName} must carry its provenance: the JAX version and the CPU");
         CaseReport report = new Verifier().VerifyCase(bundle, bundle.Cases.Single(c => c.Id == caseId));
         switch (report.Status)
@@ -84,6 +92,36 @@ public class JaxBundleTests
                 Assert.Fail($"{bundleName} {caseId} ({report.Kind}) is {report.Status.Name()}: {report.Reason}\n{string.Join('\n', report.Mismatches)}");
                 return;
         }
+    }
+
+    [Fact]
+    public void A_bundle_in_the_fixture_folder_has_every_case_checked_the_recurrent_kinds_included()
+    {
+        // The fixture test's own enumeration and check, on a folder holding the tests' bundle of published and
+        // hand-derived values (PublishedBundle: not a JAX run, so it is never committed as a fixture). Every case must
+        // be found and pass, the rnn and rnn_math ones among them; one flipped bit of the rnn case must fail it.
+        using var directory = new Cli.TempDirectory();
+        string folder = directory["fixtures"];
+        var published = new PublishedBundle();
+        published.WriteTo(Path.Combine(folder, "published"));
+        JsonArray outs = (JsonArray)((JsonArray)published.Result("rnn_simple_identity")["out"]!)[0]!;
+        outs[2] = (uint)outs[2]! ^ 1;
+        published.WriteTo(Path.Combine(folder, "one_bit_off"));
+        Directory.CreateDirectory(Path.Combine(folder, "not_a_bundle"));
+
+        Assert.Equal<string>(["one_bit_off", "published"], [.. BundleNames(folder)]);
+        ReferenceBundle bundle = Load(folder, "published");
+        Assert.Equal(published.CaseCount, bundle.Cases.Count);
+        Assert.Contains(bundle.Cases, c => c.Kind == "rnn");
+        Assert.Contains(bundle.Cases, c => c.Kind == "rnn_math");
+        foreach (BundleCase c in bundle.Cases)
+        {
+            Check(folder, "published", c.Id);
+        }
+
+        var failure = Assert.ThrowsAny<Exception>(() => Check(folder, "one_bit_off", "rnn_simple_identity"));
+        Assert.Contains("one_bit_off rnn_simple_identity (rnn) is mismatch", failure.Message, StringComparison.Ordinal);
+        Check(folder, "one_bit_off", "exp_exact");
     }
 
     [Fact]

@@ -73,6 +73,15 @@ internal sealed class PublishedBundle
         Add(Case("dense_ints", "dense", ("features", 2), ("x", Words(Bits.Of(1f), Bits.Of(1f))), ("kernel", Words(Bits.Of(1f), Bits.Of(2f), Bits.Of(3f), Bits.Of(4f))), ("where", "eager")),
             new JsonObject { ["out"] = Pair([2], [Bits.Of(4f), Bits.Of(6f)]) });
 
+        // Exact by definition, whatever the approximation: e^0 = 1, e^-inf = 0, e^inf = inf, sigmoid(0) = 1/2,
+        // sigmoid(-inf) = 0, sigmoid(inf) = 1 (XLA's exp clamps its input first, docs/parity.md, and still gives these).
+        uint[] expX = [Bits.Of(0f), Bits.Of(-0f), Bits.Of(float.NegativeInfinity), Bits.Of(float.PositiveInfinity)];
+        uint[] expY = [Bits.Of(1f), Bits.Of(1f), 0, Bits.Of(float.PositiveInfinity)];
+        Add(Case("exp_exact", "rnn_math", ("fn", "exp"), ("x", Words(expX))), new JsonObject { ["eager"] = Words(expY), ["in_scan"] = Words(expY) });
+        uint[] sigmoidX = [Bits.Of(0f), Bits.Of(float.NegativeInfinity), Bits.Of(float.PositiveInfinity)];
+        uint[] sigmoidY = [Bits.Of(0.5f), 0, Bits.Of(1f)];
+        Add(Case("sigmoid_exact", "rnn_math", ("fn", "sigmoid"), ("x", Words(sigmoidX))), new JsonObject { ["eager"] = Words(sigmoidY), ["in_scan"] = Words(sigmoidY) });
+
         // By hand: nn.RNN(SimpleCell(3)) with i = (kernel I, bias 0), h = (kernel 0) and |x| < 0.0004, where tanh(x)
         // rounds to x: every output and the carry are x exactly. The checkpoint (hand-chosen values, Flax's paths) is
         // the case's input, as a real bundle's msgpack_hex is for the orthogonal-initialised cells.

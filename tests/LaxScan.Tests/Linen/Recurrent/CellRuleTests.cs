@@ -182,12 +182,17 @@ public class CellRuleTests
     [Fact]
     public void Subnormal_intermediates_flush_to_zero_as_XLA_CPU_does()
     {
-        // f * c + i * g with a product in the subnormal range: FTZ makes the rounded i * g zero before the FMA adds it.
-        float tiny = BitConverter.UInt32BitsToSingle(0x0080_0000);   // 2^-126
-        (float cNew, _) = CellMath.Lstm(0, -100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, tiny);
-        // f = sigmoid(-100) = 0 and i * g = 0.5 * 0 = 0: new_c = 0.
-        Bits.Equal(0f, cNew);
-        float h = CellMath.Simple(tiny, -tiny * 0.5f, residual: false, 0);   // 2^-126 - 2^-127 is subnormal: flushed
+        // All gate pre-activations 0 but g's, which is 2^-126: i = f = o = sigmoid(0) = 0.5 exactly, g = tanh(2^-126) =
+        // 2^-126 (tanh returns tiny arguments unchanged). With c = 2^-125: i * g = 2^-127 is subnormal and flushes to +0,
+        // so new_c = fma(0.5, 2^-125, +0) = 2^-126; kept, it would give fma(0.5, 2^-125, 2^-127) = 1.5 * 2^-126. Then
+        // h' = o * tanh(new_c) = 0.5 * 2^-126 = 2^-127, subnormal again: +0.
+        float smallest = BitConverter.UInt32BitsToSingle(0x0080_0000);   // 2^-126
+        (float cNew, float hNew) = CellMath.Lstm(0, 0, smallest, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 * smallest);
+        Bits.Equal(0x0080_0000u, cNew, "new c");
+        Bits.Equal(0u, hNew, "new h");
+
+        // A sum of two normal values that lands in the subnormal range: 2^-126 - 2^-127 flushes before tanh sees it.
+        float h = CellMath.Simple(smallest, -smallest * 0.5f, residual: false, 0);
         Bits.Equal(0f, h);
     }
 }
