@@ -9,7 +9,7 @@ namespace LaxScan.Tests.Kernels;
 /// </summary>
 public class GemvEpilogueTests
 {
-    public static TheoryData<SimdTier> Tiers => [SimdTier.Scalar, SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512];
+    public static TheoryData<SimdTier> Tiers => TestTiers.All;
 
     private static readonly float Ulp1 = MathF.Pow(2, -23);
 
@@ -82,6 +82,7 @@ public class GemvEpilogueTests
     [MemberData(nameof(Tiers))]
     public void A_plain_add_of_two_normal_values_that_lands_below_2_to_the_minus_126_flushes(SimdTier tier)
     {
+        TestTiers.Require(tier);
         // dot = 1.25 * 2^-126 (normal), b = -2^-126 (normal): the exact sum 0.25 * 2^-126 is subnormal, and XLA's
         // add under FTZ returns +0. Enough outputs for every vector width.
         const int n = 40;
@@ -98,6 +99,7 @@ public class GemvEpilogueTests
     [MemberData(nameof(Tiers))]
     public void Every_epilogue_at_every_tier_equals_its_reference(SimdTier tier)
     {
+        TestTiers.Require(tier);
         var rng = new System.Random(31);
         foreach (int k in new[] { 0, 1, 5, 40 })
         {
@@ -120,6 +122,7 @@ public class GemvEpilogueTests
     [MemberData(nameof(Tiers))]
     public void Large_matrices_stream_with_every_epilogue(SimdTier tier)
     {
+        TestTiers.Require(tier);
         var rng = new System.Random(32);
         (int k, int n) = (300, 333);   // 400 KB: the memory-order streaming kernel
         float[] x = Values(rng, k);
@@ -134,6 +137,7 @@ public class GemvEpilogueTests
     [MemberData(nameof(Tiers))]
     public void Tiny_values_flush_in_every_epilogue(SimdTier tier)
     {
+        TestTiers.Require(tier);
         var rng = new System.Random(33);
         foreach (int n in new[] { 3, 9, 40 })
         {
@@ -151,6 +155,7 @@ public class GemvEpilogueTests
     [MemberData(nameof(Tiers))]
     public void Batches_with_one_addend_or_one_per_row_match_single_rows(SimdTier tier)
     {
+        TestTiers.Require(tier);
         var rng = new System.Random(34);
         foreach ((int rows, int k, int n) in new[] { (1, 5, 7), (7, 33, 100), (13, 16, 130), (6, 20, 64) })
         {

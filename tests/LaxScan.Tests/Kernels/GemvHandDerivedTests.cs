@@ -11,7 +11,7 @@ namespace LaxScan.Tests.Kernels;
 /// </summary>
 public class GemvHandDerivedTests
 {
-    public static TheoryData<SimdTier> Tiers => [SimdTier.Scalar, SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512];
+    public static TheoryData<SimdTier> Tiers => TestTiers.All;
 
     // K x N with K * N * 4 bytes above 128 KiB and N > 128: Multiply streams W in memory order; N = 300 leaves 4 outputs
     // for XLA's scalar epilogue (300 mod 8), and at every vector width runs blocks of 8, 4, 2 and 1 vectors and
@@ -52,6 +52,7 @@ public class GemvHandDerivedTests
     [MemberData(nameof(Tiers))]
     public void Each_term_is_one_FMA_in_every_kernel(SimdTier tier)
     {
+        TestTiers.Require(tier);
         // Every output: acc = +-0 through k = 0, 1 (products with x = +0 are zeros), then acc = -(1 + 2^-11) exactly,
         // then fma(1 + 2^-12, 1 + 2^-12, -(1 + 2^-11)): the exact product is 1 + 2^-11 + 2^-24, so one rounding
         // leaves 2^-24. A multiply rounded first gives 1 + 2^-11 (the 2^-24 is a tie, to even) and the add then 0.
@@ -65,6 +66,7 @@ public class GemvHandDerivedTests
     [MemberData(nameof(Tiers))]
     public void The_last_N_mod_8_outputs_keep_a_negative_zero_in_every_kernel(SimdTier tier)
     {
+        TestTiers.Require(tier);
         // x = +0 and W = -1 everywhere: every product is -0. XLA's tiles of 8 start from fma(W, x, +0) = +0, and
         // +0 + -0 = +0; its scalar epilogue (the last 300 mod 8 = 4 outputs) starts from the plain product -0, and
         // -0 + -0 = -0 (tiled_dot_emitter.cc at XLA 131bf41, docs/parity.md).

@@ -73,6 +73,12 @@ internal sealed class PublishedBundle
         Add(Case("dense_ints", "dense", ("features", 2), ("x", Words(Bits.Of(1f), Bits.Of(1f))), ("kernel", Words(Bits.Of(1f), Bits.Of(2f), Bits.Of(3f), Bits.Of(4f))), ("where", "eager")),
             new JsonObject { ["out"] = Pair([2], [Bits.Of(4f), Bits.Of(6f)]) });
 
+        // By hand: x @ W alone with H = 8 and x = +0 everywhere. The 8 outputs are one whole tile of XLA's GEMV, whose
+        // accumulators start at +0; each product W[k, n] * +0 is +0 or -0 and +0 + (+-0) = +0 (round to nearest), so every
+        // output is +0 whatever normal(PRNGKey(w_seed)) drew. (A -0 could only come from the scalar epilogue, which
+        // N = 8 does not have.)
+        Add(Case("dot_zero_x", "dot", ("hidden", 8), ("w_seed", 3), ("x", Words(new uint[8])), ("where", "scan")), new JsonObject { ["out"] = Pair([8], new uint[8]) });
+
         // Exact by definition, whatever the approximation: e^0 = 1, e^-inf = 0, e^inf = inf, sigmoid(0) = 1/2,
         // sigmoid(-inf) = 0, sigmoid(inf) = 1 (XLA's exp clamps its input first, docs/parity.md, and still gives these).
         uint[] expX = [Bits.Of(0f), Bits.Of(-0f), Bits.Of(float.NegativeInfinity), Bits.Of(float.PositiveInfinity)];
