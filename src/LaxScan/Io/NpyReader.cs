@@ -27,7 +27,7 @@ public static class NpyReader
     /// The longest header accepted, in bytes. A header holds three short fields, so NumPy's own reader refuses more than
     /// 10,000 bytes by default; this cap is looser but still keeps a damaged length field from causing a large allocation.
     /// </summary>
-    public const int MaxHeaderLength = 1 << 20;
+    internal const int MaxHeaderLength = 1 << 20;
 
     /// <summary>How much one read asks the stream for, so a huge array never needs one huge byte span.</summary>
     private const int ChunkBytes = 1 << 20;

@@ -12,7 +12,7 @@ namespace LaxScan.Io;
 /// receives the bytes as they are written (as a shell's <c>&gt;</c> would give them), so an interrupted write there
 /// has sent part of the content: that cannot be taken back.
 /// </remarks>
-public sealed class OutputFile : IDisposable
+internal sealed class OutputFile : IDisposable
 {
     private readonly string? _temporary;
     private readonly string? _target;
