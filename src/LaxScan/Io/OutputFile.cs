@@ -107,7 +107,7 @@ internal sealed class OutputFile : IDisposable
     /// <exception cref="IOException">Writing fails.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public void Write(ReadOnlySpan<byte> bytes, CancellationToken cancellationToken = default) =>
-        NpyWriter.WriteData(Stream, bytes, cancellationToken);
+        StreamIo.Write(Stream, bytes, cancellationToken);
 
     /// <summary>Finishes the file: for a regular target, flushes it to disk and renames it over the target; in place, flushes the stream.</summary>
     /// <exception cref="ObjectDisposedException">The file was committed or disposed.</exception>
