@@ -59,6 +59,7 @@ public sealed class GemvOperator : IDisposable, IStepJob
     private float[] _x = [];
     private float[] _y = [];
     private float[] _b = [];
+    private int _bOffset;
     private int _bStride;
     private int _r0;
     private int _rows;
@@ -80,7 +81,7 @@ public sealed class GemvOperator : IDisposable, IStepJob
     /// <param name="w">The matrix, rank 2.</param>
     /// <param name="threads">As in the public constructor.</param>
     /// <param name="tier">The widest SIMD tier.</param>
-    /// <param name="team">A team to use instead of starting one (when more than one thread pays); not disposed with the operator.</param>
+    /// <param name="team">A team to use instead of starting one (when more than one thread pays and the team has as many threads as wanted or more); not disposed with the operator.</param>
     /// <param name="panels">Whether to lay W out in panels (false for an operator used once, where the copy does not pay).</param>
     /// <param name="batchHint">The rows a typical call will have, for the automatic thread choice.</param>
     internal GemvOperator(NDArray<float> w, int threads, SimdTier? tier, StepTeam? team, bool panels, int batchHint)
@@ -115,7 +116,9 @@ public sealed class GemvOperator : IDisposable, IStepJob
         int wanted = PickThreads(threads, Rows, Columns, _units, batchHint);
         if (wanted > 1)
         {
-            if (team is not null && team.Threads == wanted)
+            // A shared team may be larger than this product can split into (a run's team serves all its products):
+            // the parts beyond the panels are empty, and the bits are the same.
+            if (team is not null && team.Threads >= wanted)
             {
                 _team = team;
             }
@@ -242,6 +245,30 @@ public sealed class GemvOperator : IDisposable, IStepJob
             ThrowHelper.ThrowArgument("the addend and y must be different buffers: a batch reads b for every row", nameof(y));
         }
 
+        return Execute<TE>(x, y, b, 0, b.Length == Columns ? 0 : Columns, batch, xClean, scanAddend: TE.TakesAddend, cancel);
+    }
+
+    /// <summary>
+    /// A call from an owner that passes lengths it has checked and an addend it keeps free of subnormals (flushed
+    /// params, or the outputs of another GEMV): a recurrent cell's program, private to one run. The addend is read
+    /// from <paramref name="addendOffset"/> on, <paramref name="addendStride"/> apart for each row of a batch (0: one
+    /// b for every row), and is not scanned, except for an epilogue whose accumulator starts from it (there a tiny b
+    /// needs the flushing kernel).
+    /// </summary>
+    /// <returns>Whether y holds a tiny value.</returns>
+    internal bool RunChecked<TE>(float[] x, float[] y, float[] addend, int addendOffset, int addendStride, int batch, bool xClean, CancellationToken cancel)
+        where TE : struct, IGemvEpilogue
+    {
+        return Execute<TE>(x, y, addend, addendOffset, addendStride, batch, xClean, scanAddend: TE.StartsFromAddend, cancel);
+    }
+
+    /// <summary>
+    /// The call itself, one at a time: x flushed into a scratch copy when it holds a tiny value (unless the caller
+    /// knows it is clean), b likewise when <paramref name="scanAddend"/> asks for a look at it.
+    /// </summary>
+    private bool Execute<TE>(float[] x, float[] y, float[] b, int bOffset, int bStride, int batch, bool xClean, bool scanAddend, CancellationToken cancel)
+        where TE : struct, IGemvEpilogue
+    {
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             throw new InvalidOperationException("a GemvOperator serves one call at a time, but a call entered while another was running on another thread; give each thread its own operator");
@@ -250,11 +277,12 @@ public sealed class GemvOperator : IDisposable, IStepJob
         try
         {
             bool xTiny = !xClean && Gemv.NeedsFlush(x);
-            bool bTiny = TE.TakesAddend && Gemv.NeedsFlush(b);
+            bool bTiny = scanAddend && Gemv.NeedsFlush(b.AsSpan(bOffset, ((batch - 1) * bStride) + Columns));
             _x = xTiny ? Flushed(x, ref _xFlushed) : x;
             _b = bTiny ? Flushed(b, ref _bFlushed) : b;
+            _bOffset = bOffset;
             _y = y;
-            _bStride = b.Length == Columns ? 0 : Columns;
+            _bStride = bStride;
             _compute = _wNeedsFlush || xTiny || bTiny ? Compute<TE, Yes>.Instance : Compute<TE, No>.Instance;
             return batch == 1 ? RunRows(0, 1) : RunBatch(batch, cancel);
         }
@@ -276,7 +304,7 @@ public sealed class GemvOperator : IDisposable, IStepJob
     {
         if (batch == 1 && xClean && !_wNeedsFlush && _team is null && _panels is not null)
         {
-            return _panels.Run<TE, No>(x, y, [], 0, 0, 1, 0, _units, _tier);
+            return _panels.Run<TE, No>(x, y, [], 0, 0, 0, 1, 0, _units, _tier);
         }
 
         return Run<TE>(x, y, null, batch, xClean, cancel);
@@ -367,7 +395,7 @@ public sealed class GemvOperator : IDisposable, IStepJob
     {
         if (_panels is not null)
         {
-            return _panels.Run<TE, TF>(_x, _y, _b, _bStride, r0, rows, u0, u1, _tier);
+            return _panels.Run<TE, TF>(_x, _y, _b, _bOffset, _bStride, r0, rows, u0, u1, _tier);
         }
 
         int k = Rows;
@@ -376,12 +404,12 @@ public sealed class GemvOperator : IDisposable, IStepJob
         int c1 = Math.Min(u1 * GemvPanels.Width, n);
         if (rows == 1)
         {
-            ReadOnlySpan<float> b = TE.TakesAddend ? _b.AsSpan(r0 * _bStride, n) : default;
+            ReadOnlySpan<float> b = TE.TakesAddend ? _b.AsSpan(_bOffset + (r0 * _bStride), n) : default;
             return Gemv.RowMajor<TE, TF>(_x.AsSpan(r0 * k, k), _w, b, n, _y.AsSpan(r0 * n, n), c0, c1, _tier);
         }
 
         return Gemv.BatchColumns<TE, TF>(
-            ref MemoryMarshal.GetArrayDataReference(_x), k, r0, r0 + rows, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_w), c0), (nuint)n, ref MemoryMarshal.GetArrayDataReference(_y), n, ref MemoryMarshal.GetArrayDataReference(_b), _bStride, c0, c1, Gemv.StartOfTail(k, n), _tier);
+            ref MemoryMarshal.GetArrayDataReference(_x), k, r0, r0 + rows, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_w), c0), (nuint)n, ref MemoryMarshal.GetArrayDataReference(_y), n, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), _bOffset), _bStride, c0, c1, Gemv.StartOfTail(k, n), _tier);
     }
 
     private static float[] Flushed(float[] values, ref float[] buffer)
