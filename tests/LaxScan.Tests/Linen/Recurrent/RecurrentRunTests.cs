@@ -11,28 +11,34 @@ namespace LaxScan.Tests.Linen.Recurrent;
 /// </summary>
 public class RecurrentRunTests
 {
-    public static TheoryData<string, int> AllocationCases()
+    public static TheoryData<string, int, int> AllocationCases()
     {
-        var data = new TheoryData<string, int>();
+        var data = new TheoryData<string, int, int>();
         foreach (string kind in RecurrentTestCells.Kinds)
         {
             // 17: each Dense its own GEMV (and scratch copies of the projections); 16: the Dense joined.
-            data.Add(kind, 17);
-            data.Add(kind, 16);
+            data.Add(kind, 17, 1);
+            data.Add(kind, 16, 1);
         }
 
+        // With the run's team: two threads, and the automatic choice (which measures as it goes) at a size it splits.
+        data.Add("lstm", 136, 2);
+        data.Add("gru", 131, 2);
+        data.Add("optimized-lstm", 256, 0);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(AllocationCases))]
-    public void An_RNN_allocates_nothing_from_step_to_step(string kind, int hidden)
+    public void An_RNN_allocates_nothing_from_step_to_step(string kind, int hidden, int threads)
     {
+        Assert.SkipWhen(threads != 1 && Environment.ProcessorCount < 2, "needs two CPUs for a team");
+
         // Two rows of 100 steps: full chunks of projections, a short last chunk, and the move from row to row. The run's
         // fixed cost (outputs, params bound, buffers) comes before step 1.
         const int steps = 100;
         long[] allocated = new long[(2 * steps) + 1];
-        RecurrentCell cell = RecurrentTestCells.Create(kind, hidden, threads: 1);
+        RecurrentCell cell = RecurrentTestCells.Create(kind, hidden, threads: threads);
         NDArray<float> batch = RecurrentTestCells.Batch(31, rows: 2, steps, features: 5);
         Variables variables = new Rnn(cell).Init(PrngKey.FromSeed(1), RecurrentTestCells.Row(batch, 0));
         var rnn = new Rnn(cell) { OnStep = (step, c, h) => allocated[step] = GC.GetAllocatedBytesForCurrentThread() };
