@@ -29,7 +29,7 @@ internal static class ParamsCommand
             var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)) };
             PrngKey key = keys.GetKey(result);
             int h = result.GetValue(hidden)!.Value;
-            Variables variables = context.Compute(() => LaxScanFunctions.Params(key, h, options));
+            Variables variables = context.Compute(() => LaxScanFunctions.Params(key, h, options, context.Cancellation));
             OutRequest request = output.Get(result);
             if (request.Path is { } path && IsCheckpoint(path))
             {

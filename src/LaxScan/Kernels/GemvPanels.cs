@@ -74,10 +74,15 @@ internal sealed class GemvPanels
     /// Outputs of panels [p0, p1) for one x (or, with <paramref name="rows"/> &gt; 1, for rows [r0, r0 + rows) of a
     /// batch): <c>y = epilogue(x @ W)</c>, each lane in the scalar reference's order.
     /// </summary>
-    /// <remarks>The addend of row r starts at <c>b[bOffset + r * bStride]</c> (a stride of 0: one b for every row).</remarks>
     /// <returns>Whether an output is tiny (a nonzero below 2^-40).</returns>
+    public bool Run<TE, TF>(float[] x, float[] y, float[] b, int bStride, int r0, int rows, int p0, int p1, SimdTier tier)
+        where TE : struct, IGemvEpilogue
+        where TF : struct, IFlag =>
+        Run<TE, TF>(ref MemoryMarshal.GetArrayDataReference(x), ref MemoryMarshal.GetArrayDataReference(y), ref MemoryMarshal.GetArrayDataReference(b), bStride, r0, rows, p0, p1, tier);
+
+    /// <summary>As the array form, over the first elements of x, y and b (b may be a null reference when the epilogue takes none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Run<TE, TF>(float[] x, float[] y, float[] b, int bOffset, int bStride, int r0, int rows, int p0, int p1, SimdTier tier)
+    public bool Run<TE, TF>(ref float xr, ref float yr, ref float br, int bStride, int r0, int rows, int p0, int p1, SimdTier tier)
         where TE : struct, IGemvEpilogue
         where TF : struct, IFlag
     {
@@ -85,9 +90,6 @@ internal sealed class GemvPanels
         int n = Columns;
         int tailStart = Gemv.StartOfTail(k, n);
         ref float w = ref MemoryMarshal.GetArrayDataReference(_buffer);
-        ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
-        ref float yr = ref MemoryMarshal.GetArrayDataReference(y);
-        ref float br = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b), bOffset);
         bool tiny = false;
         for (int p = p0; p < p1; p++)
         {

@@ -6,7 +6,7 @@ namespace LaxScan.Verification;
 /// Where a bundle was made, as far as it says: the JAX version and the CPU, from <c>provenance.json</c> or else from
 /// <c>truth.json</c>'s <c>meta</c> (its <c>jax</c> field and the <c>Model name:</c> line of its <c>lscpu</c> text).
 /// </summary>
-public sealed class BundleProvenance
+internal sealed class BundleProvenance
 {
     private BundleProvenance(string? jax, string? cpu, JsonElement? document)
     {

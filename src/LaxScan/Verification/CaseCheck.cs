@@ -4,7 +4,7 @@ namespace LaxScan.Verification;
 /// One case being checked: what a <see cref="ICaseHandler"/> reads (the case, JAX's result, the JAX release whose rules
 /// apply) and the comparisons it reports through, which record every element whose bits differ.
 /// </summary>
-public sealed class CaseCheck
+internal sealed class CaseCheck
 {
     private readonly List<BitMismatch> _listed = [];
     private readonly int _maxListed;

@@ -5,7 +5,7 @@ namespace LaxScan.Verification;
 /// behind <c>laxscan verify</c> and the fixture tests.
 /// </summary>
 /// <param name="handlers">The case handlers, one per kind; null for <see cref="CaseHandlers.Default"/>.</param>
-public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
+internal sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
 {
     private readonly Dictionary<string, ICaseHandler> _handlers = (handlers ?? CaseHandlers.Default).ToDictionary(h => h.Kind, StringComparer.Ordinal);
 
@@ -28,8 +28,8 @@ public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
 
     /// <summary>Checks every case of the bundle.</summary>
     /// <exception cref="ReferenceBundleException">A case or result breaks the schema.</exception>
-    /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
-    public BundleReport Verify(ReferenceBundle bundle, VerifyOptions? options = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled (checked before each case).</exception>
+    public BundleReport Verify(ReferenceBundle bundle, VerifyOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         options ??= VerifyOptions.Default;
@@ -37,7 +37,7 @@ public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
         var reports = new List<CaseReport>(bundle.Cases.Count);
         foreach (BundleCase c in bundle.Cases)
         {
-            options.CancellationToken.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             reports.Add(Check(bundle, c, version, options));
         }
 

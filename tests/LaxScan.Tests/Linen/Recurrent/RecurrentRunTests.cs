@@ -134,7 +134,6 @@ public class RecurrentRunTests
         Variables variables = new Rnn(cell).Init(PrngKey.FromSeed(5), xs);
         var rnn = new Rnn(cell)
         {
-            CancellationToken = cts.Token,
             OnStep = (step, c, h) =>
             {
                 seen = step;
@@ -144,7 +143,7 @@ public class RecurrentRunTests
                 }
             },
         };
-        Assert.Throws<OperationCanceledException>(() => rnn.Apply(variables, xs));
+        Assert.Throws<OperationCanceledException>(() => rnn.Apply(variables, xs, cancellationToken: cts.Token));
         Assert.Equal(7, seen);
     }
 }

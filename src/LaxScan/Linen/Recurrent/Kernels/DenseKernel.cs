@@ -103,7 +103,7 @@ internal sealed class DenseKernel : IDisposable
         for (int op = _firstOperator[group]; op < _firstOperator[group + 1]; op++)
         {
             int offset = TE.TakesAddend ? addendOffset + _firstColumn[op] - _firstColumn[_firstOperator[group]] : 0;
-            tiny |= _operators[op].RunChecked<TE>(x, into ?? _outputs[op], addend, offset, 0, 1, xClean, default);
+            tiny |= _operators[op].RunChecked<TE>(x, into ?? _outputs[op], addend.AsSpan(offset), 0, 1, xClean, default);
         }
 
         return tiny;
@@ -138,7 +138,7 @@ internal sealed class DenseKernel : IDisposable
     {
         if (_operators.Length == 1)
         {
-            _operators[0].RunChecked<TE>(x, y, addend, 0, 0, rows, xClean: false, cancel);
+            _operators[0].RunChecked<TE>(x, y, addend, 0, rows, xClean: false, cancel);
             return;
         }
 
@@ -152,7 +152,7 @@ internal sealed class DenseKernel : IDisposable
         float[] scratch = _rowsScratch;
         for (int s = 0; s < _operators.Length; s++)
         {
-            _operators[s].RunChecked<TE>(x, scratch, addend, TE.TakesAddend ? s * _width : 0, 0, rows, xClean: false, cancel);
+            _operators[s].RunChecked<TE>(x, scratch.AsSpan(0, rows * _width), addend.AsSpan(TE.TakesAddend ? s * _width : 0), 0, rows, xClean: false, cancel);
             for (int r = 0; r < rows; r++)
             {
                 scratch.AsSpan(r * _width, _width).CopyTo(y.AsSpan((r * Width) + (s * _width), _width));
