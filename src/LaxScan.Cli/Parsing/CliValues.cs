@@ -112,8 +112,9 @@ internal static partial class CliValues
             return true;
         }
 
+        // Python's float() takes single underscores between digits (PEP 515: 1_000, 1_0.2_5e1_0); they only group.
         if (FloatPattern().IsMatch(t)
-            && double.TryParse(t, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value))
+            && double.TryParse(t.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value))
         {
             return true;
         }
@@ -203,8 +204,9 @@ internal static partial class CliValues
     [GeneratedRegex(@"^[+-]?[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex IntegerPattern();
 
-    // Python's float() literal without underscores: digits with an optional point and exponent.
-    [GeneratedRegex(@"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    // Python's float() literal: digits with an optional point and exponent, where each run of digits may hold single
+    // underscores between digits (PEP 515), as float('1_000.5e1_0') does; never leading, trailing, doubled or by a point.
+    [GeneratedRegex(@"^[+-]?([0-9](_?[0-9])*(\.([0-9](_?[0-9])*)?)?|\.[0-9](_?[0-9])*)([eE][+-]?[0-9](_?[0-9])*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex FloatPattern();
 
     [GeneratedRegex(@"^(?<sign>[+-]?)(?<name>nan|inf|infinity)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]

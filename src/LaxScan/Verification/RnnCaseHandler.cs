@@ -74,7 +74,7 @@ internal sealed class RnnCaseHandler : ICaseHandler
         };
         if (model == "bidirectional")
         {
-            var bi = new Bidirectional(new Rnn(Cell()), new Rnn(Cell()));
+            var bi = new Bidirectional(new Rnn(Cell()) { CancellationToken = check.CancellationToken }, new Rnn(Cell()) { CancellationToken = check.CancellationToken });
             Variables v = Params(() => bi.Init(key, x, linen));
             BidirectionalOutput o = bi.Apply(v, input, linen);
             check.Float32("out", o.Outputs);
@@ -84,7 +84,7 @@ internal sealed class RnnCaseHandler : ICaseHandler
         }
 
         int unroll = options.TryGetProperty("unroll", out JsonElement u) ? u.GetInt32() : 1;
-        var rnn = new Rnn(Cell()) { Unroll = unroll };
+        var rnn = new Rnn(Cell()) { Unroll = unroll, CancellationToken = check.CancellationToken };
         Variables vars = Params(() => rnn.Init(key, c.Flag("rows") ? Row(x) : x, linen));
         RnnOutput output = rnn.Apply(vars, input, linen);
         check.Float32("out", output.Outputs);
