@@ -20,7 +20,7 @@ internal static partial class CliValues
         if (!IntegerPattern().IsMatch(t))
         {
             value = 0;
-            error = $"{what} expects an integer, but got '{text}'";
+            error = $"{what} expects an integer, but got '{text}'{Grouped(t)}";
             return false;
         }
 
@@ -112,17 +112,22 @@ internal static partial class CliValues
             return true;
         }
 
-        // Python's float() takes single underscores between digits (PEP 515: 1_000, 1_0.2_5e1_0); they only group.
         if (FloatPattern().IsMatch(t)
-            && double.TryParse(t.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value))
+            && double.TryParse(t, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value))
         {
             return true;
         }
 
         value = 0;
-        error = $"{what} expects a number, but got '{text}'";
+        error = $"{what} expects a number, but got '{text}'{Grouped(t)}";
         return false;
     }
+
+    // Python reads 1_000 as 1000 (PEP 515); LaxScan takes plain digits only and says so, naming the digits meant.
+    private static string Grouped(string t) =>
+        t.Contains('_', StringComparison.Ordinal)
+            ? $": digit-grouping underscores are not accepted, write the digits alone ('{t.Replace("_", string.Empty, StringComparison.Ordinal)}')"
+            : string.Empty;
 
     /// <summary>
     /// Splits a comma-separated list. An empty item (a doubled or trailing comma) is an error naming its position,
@@ -204,9 +209,9 @@ internal static partial class CliValues
     [GeneratedRegex(@"^[+-]?[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex IntegerPattern();
 
-    // Python's float() literal: digits with an optional point and exponent, where each run of digits may hold single
-    // underscores between digits (PEP 515), as float('1_000.5e1_0') does; never leading, trailing, doubled or by a point.
-    [GeneratedRegex(@"^[+-]?([0-9](_?[0-9])*(\.([0-9](_?[0-9])*)?)?|\.[0-9](_?[0-9])*)([eE][+-]?[0-9](_?[0-9])*)?$", RegexOptions.CultureInvariant)]
+    // Python's float() literal without underscores: digits with an optional point and exponent. Python's digit-grouping
+    // underscores (PEP 515, 1_000) are refused with a message of their own (Grouped), never dropped in silence.
+    [GeneratedRegex(@"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex FloatPattern();
 
     [GeneratedRegex(@"^(?<sign>[+-]?)(?<name>nan|inf|infinity)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]

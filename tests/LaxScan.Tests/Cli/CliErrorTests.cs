@@ -65,6 +65,9 @@ public class CliErrorTests
         { ["run", "--hidden", "2", "--steps", "1", "--x", "1,,2"], "--x item 2 of 3 is empty" },
         { ["run", "--hidden", "2", "--steps", "1", "--x", ""], "--x item 1 of 1 is empty" },
         { ["run", "--hidden", "2", "--steps", "1", "--x", "1,two"], "--x item 2 expects a number, but got 'two'" },
+        // Python's float('1_000') is 1000.0; LaxScan refuses the grouping with its own reason instead of guessing.
+        { ["run", "--hidden", "2", "--steps", "1", "--x", "1_000,2"], "--x item 1 expects a number, but got '1_000': digit-grouping underscores are not accepted, write the digits alone ('1000')" },
+        { ["run", "--hidden", "2", "--steps", "1_0", "--x", "1,2"], "--steps expects an integer, but got '1_0': digit-grouping underscores are not accepted, write the digits alone ('10')" },
         { ["run", "--hidden", "2", "--steps", "1", "--x", "1;2"], "--x item 1 expects a number, but got '1;2'" },
         { ["run", "--hidden", "2.5", "--steps", "1", "--x", "1,2"], "--hidden expects an integer" },
         { ["run", "--hidden", "2", "--steps", "1e3", "--x", "1,2"], "--steps expects an integer" },
