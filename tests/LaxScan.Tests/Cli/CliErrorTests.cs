@@ -146,6 +146,38 @@ public class CliErrorTests
         Assert.Single(lines, l => l.StartsWith("error: ", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A mistyped command names itself and the commands there are, instead of the parser's "Required command was not
+    /// provided." followed by every word it could not place (as the tool said before).
+    /// </summary>
+    [Fact]
+    public void An_unknown_command_is_named_with_the_commands_there_are()
+    {
+        Assert.Equal(
+            "unknown command 'splitt' for laxscan random; its commands are split, fold-in, bits, uniform, normal, truncated-normal (see laxscan random --help)",
+            AssertFails(Run("random", "splitt", "--seed", "0"), ExitCodes.Usage));
+    }
+
+    /// <summary>A damaged checkpoint names the option and the file (it said only what was wrong with the bytes).</summary>
+    [Fact]
+    public void A_damaged_params_checkpoint_names_the_option_and_the_file()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir["bad.msgpack"], "garbage");
+        string error = AssertFails(Run("run", "--hidden", "2", "--steps", "1", "--x", "1,2", "--params", dir["bad.msgpack"]), ExitCodes.Failure);
+        Assert.StartsWith($"--params '{dir["bad.msgpack"]}': not a loadable Flax checkpoint (at byte 0)", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A name longer than the file system takes names the option, not .NET's "The path '...' is too long".</summary>
+    [Fact]
+    public void An_output_name_too_long_names_the_option()
+    {
+        using var dir = new TempDirectory();
+        string path = dir[new string('a', 300) + ".npy"];
+        Assert.Equal($"--out '{path}': the path, or a name in it, is too long for this system", AssertFails(Run("params", "--hidden", "2", "--out", path), ExitCodes.Failure));
+        Assert.Empty(dir.Files());
+    }
+
     [Fact]
     public void Several_parse_errors_still_make_one_line()
     {
