@@ -49,7 +49,7 @@ internal static class Extras
             for (int r = 0; r < BatchRows; r++)
             {
                 float[] row = x.AsSpan(r * BatchHidden, BatchHidden).ToArray();
-                float[] single = Program.Recur(op1.MultiplyTanh, row, check);
+                float[] single = Program.Recur((a, b) => op1.MultiplyTanh(a, b), row, check);
                 equalRows += single.AsSpan().SequenceEqual(batched.AsSpan(r * BatchHidden, BatchHidden)) ? 1 : 0;
             }
 

@@ -70,7 +70,7 @@ internal static class Program
             {
                 if (!laxStates.TryGetValue((hidden, steps), out float[]? s))
                 {
-                    s = Recur(op1.MultiplyTanh, x, steps);
+                    s = Recur((a, b) => op1.MultiplyTanh(a, b), x, steps);
                     laxStates[(hidden, steps)] = s;
                 }
 
@@ -107,14 +107,14 @@ internal static class Program
                 Add("native C, LaxScan's bits (bench/native)", "2", External.Native(o, hidden, 2, LaxState));
             }
 
-            Add("LaxScan GemvOperator", "1", Timed.RunBlocks(o.Seconds, op1.MultiplyTanh, x));
+            Add("LaxScan GemvOperator", "1", Timed.RunBlocks(o.Seconds, (a, b) => op1.MultiplyTanh(a, b), x));
             using (var auto = new GemvOperator(wArray))
             {
-                Add("LaxScan GemvOperator, threads: auto", auto.Threads.ToString(Inv), Timed.RunBlocks(o.Seconds, auto.MultiplyTanh, x));
+                Add("LaxScan GemvOperator, threads: auto", auto.Threads.ToString(Inv), Timed.RunBlocks(o.Seconds, (a, b) => auto.MultiplyTanh(a, b), x));
                 if (auto.Threads == 1 && Environment.ProcessorCount > 1)
                 {
                     using var forced = new GemvOperator(wArray, 2);
-                    Add("LaxScan GemvOperator, threads: 2 (forced)", forced.Threads.ToString(Inv), Timed.RunBlocks(o.Seconds, forced.MultiplyTanh, x));
+                    Add("LaxScan GemvOperator, threads: 2 (forced)", forced.Threads.ToString(Inv), Timed.RunBlocks(o.Seconds, (a, b) => forced.MultiplyTanh(a, b), x));
                 }
             }
 

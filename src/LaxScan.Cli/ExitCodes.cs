@@ -1,7 +1,7 @@
 namespace LaxScan.Cli;
 
 /// <summary>The process exit codes of the <c>laxscan</c> contract.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>The command ran and printed its result.</summary>
     public const int Success = 0;

@@ -11,7 +11,7 @@ namespace LaxScan.Cli;
 /// The <c>laxscan</c> command line as a function: arguments and two writers in, exit code out. The process entry
 /// point and the in-process tests both call it.
 /// </summary>
-public static class LaxScanCli
+internal static class LaxScanCli
 {
     /// <summary>Runs one <c>laxscan</c> command line.</summary>
     /// <param name="args">The arguments after the program name.</param>

@@ -4,7 +4,7 @@ namespace LaxScan;
 /// Checks, before anything is allocated, that an array fits: in one .NET buffer and in the memory the GC may use.
 /// A size that cannot fit fails with a message naming the size instead of an <see cref="OutOfMemoryException"/> half-way.
 /// </summary>
-public static class ArraySize
+internal static class ArraySize
 {
     /// <summary>Throws if an array of this shape and dtype cannot be allocated.</summary>
     /// <param name="shape">The shape.</param>

@@ -20,7 +20,7 @@ public enum DType
 }
 
 /// <summary>Names and sizes of <see cref="DType"/> values.</summary>
-public static class DTypes
+internal static class DTypes
 {
     /// <summary>The NumPy/JAX name of a dtype, such as <c>float32</c>.</summary>
     public static string Name(this DType dtype) => dtype switch

@@ -53,7 +53,7 @@ public sealed class JaxVersion : IComparable<JaxVersion>, IEquatable<JaxVersion>
     public JaxVersion RulesVersion => RulesAreEstablished ? this : NewestEstablished;
 
     /// <summary>How XLA:CPU's float32 erf treats large |x| in this release.</summary>
-    public ErfRule ErfRule =>
+    internal ErfRule ErfRule =>
         this < V0_7_1 ? ErfRule.SaturateFrom3_8325
         : this < V0_10_1 ? ErfRule.ClampAt3_7439
         : ErfRule.SaturateFrom3_7439;
@@ -63,13 +63,13 @@ public sealed class JaxVersion : IComparable<JaxVersion>, IEquatable<JaxVersion>
     /// (0.8.2 to 0.9.0.1, H &gt;= 8), whose float32 summation order LaxScan cannot reproduce.
     /// </summary>
     /// <param name="hidden">H, the contracted length and the number of outputs of <c>x @ W</c>.</param>
-    public bool UsesYnnpackForVectorMatrixDot(int hidden) => hidden >= 8 && this >= V0_8_2 && this <= V0_9_0_1;
+    internal bool UsesYnnpackForVectorMatrixDot(int hidden) => hidden >= 8 && this >= V0_8_2 && this <= V0_9_0_1;
 
     /// <summary>
     /// Whether XLA output-fuses <c>add(dot(x, kernel), bias)</c> into the GEMV, so that each output's sum starts at its
     /// bias (before 0.10.2, when the dot and the add are in one compiled computation).
     /// </summary>
-    public bool FusesDenseBias => this < V0_10_2;
+    internal bool FusesDenseBias => this < V0_10_2;
 
     private static readonly JaxVersion V0_7_1 = new([0, 7, 1]);
     private static readonly JaxVersion V0_8_2 = new([0, 8, 2]);
@@ -104,7 +104,7 @@ public sealed class JaxVersion : IComparable<JaxVersion>, IEquatable<JaxVersion>
     /// <summary>Throws when this release computes <c>x @ W</c> in a way LaxScan cannot reproduce for H outputs.</summary>
     /// <param name="hidden">H.</param>
     /// <exception cref="NotSupportedException">The release sends the product to YNNPACK.</exception>
-    public void EnsureVectorMatrixDotIsReproducible(int hidden)
+    internal void EnsureVectorMatrixDotIsReproducible(int hidden)
     {
         if (UsesYnnpackForVectorMatrixDot(hidden))
         {
@@ -235,7 +235,7 @@ public sealed class JaxVersion : IComparable<JaxVersion>, IEquatable<JaxVersion>
 }
 
 /// <summary>How XLA:CPU's float32 erf treats large |x|; which one applies is a property of the JAX release (<see cref="JaxVersion.ErfRule"/>).</summary>
-public enum ErfRule
+internal enum ErfRule
 {
     /// <summary>JAX before 0.7.1 (<c>EmitErfF32</c>): <c>|x| &gt;= 3.8325069</c> (0x407547CB) gives +-1.</summary>
     SaturateFrom3_8325,

@@ -69,7 +69,7 @@ public sealed class Shape : IEquatable<Shape>
     public override string ToString() => Format(Dimensions);
 
     /// <summary>The dimensions inside JAX's type notation, as in <c>float32[2,3]</c>.</summary>
-    public string ToTypeDimensions() => string.Join(',', _dimensions);
+    internal string ToTypeDimensions() => string.Join(',', _dimensions);
 
     /// <inheritdoc />
     public bool Equals(Shape? other) => other is not null && Dimensions.SequenceEqual(other.Dimensions);

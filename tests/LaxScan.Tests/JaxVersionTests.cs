@@ -46,14 +46,14 @@ public class JaxVersionTests
     }
 
     [Theory]
-    [InlineData("0.5.0", ErfRule.SaturateFrom3_8325)]
-    [InlineData("0.7.0", ErfRule.SaturateFrom3_8325)]
-    [InlineData("0.7.1", ErfRule.ClampAt3_7439)]
-    [InlineData("0.10.0", ErfRule.ClampAt3_7439)]
-    [InlineData("0.10.1", ErfRule.SaturateFrom3_7439)]
-    [InlineData("0.11.0", ErfRule.SaturateFrom3_7439)]
-    [InlineData("0.12.0", ErfRule.SaturateFrom3_7439)]
-    public void Erf_rule_changes_at_0_7_1_and_0_10_1(string version, ErfRule rule) => Assert.Equal(rule, V(version).ErfRule);
+    [InlineData("0.5.0", nameof(ErfRule.SaturateFrom3_8325))]
+    [InlineData("0.7.0", nameof(ErfRule.SaturateFrom3_8325))]
+    [InlineData("0.7.1", nameof(ErfRule.ClampAt3_7439))]
+    [InlineData("0.10.0", nameof(ErfRule.ClampAt3_7439))]
+    [InlineData("0.10.1", nameof(ErfRule.SaturateFrom3_7439))]
+    [InlineData("0.11.0", nameof(ErfRule.SaturateFrom3_7439))]
+    [InlineData("0.12.0", nameof(ErfRule.SaturateFrom3_7439))]
+    public void Erf_rule_changes_at_0_7_1_and_0_10_1(string version, string rule) => Assert.Equal(Enum.Parse<ErfRule>(rule), V(version).ErfRule);
 
     [Theory]
     [InlineData("0.8.1", 64, false)]

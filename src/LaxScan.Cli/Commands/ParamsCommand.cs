@@ -31,7 +31,7 @@ internal static class ParamsCommand
             var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)) };
             PrngKey key = keys.GetKey(result);
             int h = result.GetValue(hidden)!.Value;
-            Variables variables = context.Compute(() => LaxScanFunctions.Params(key, h, options));
+            Variables variables = context.Compute(() => LaxScanFunctions.Params(key, h, options, context.Cancellation));
             OutRequest request = output.Get(result);
             if (request.Path is { } path && OutputFormats.Of(path, result.GetValue(format)) == OutputFormat.Msgpack)
             {

@@ -97,7 +97,7 @@ internal static class RnnCommand
 
                         session.Observe(step, row);
                     };
-                    return (spec with { CancellationToken = session.Token, OnStep = observe }).Apply(variables, input);
+                    return (spec with { OnStep = observe }).Apply(variables, input, session.Token);
                 });
             OutRequest request = output.Get(result);
             if (run.Carries is null)

@@ -62,7 +62,7 @@ internal static class RnnInitCommand
             PrngKey key = keys.GetKey(result);
             int inputFeatures = result.GetValue(features)!.Value;
             var linen = new LinenOptions(keys.GetMode(result));
-            InitReport<NDArray<float>> report = context.Compute(() => spec.Init(key, inputFeatures, linen));
+            InitReport<NDArray<float>> report = context.Compute(() => spec.Init(key, inputFeatures, linen, context.Cancellation));
             OutRequest request = output.Get(result);
             if (request.Path is { } path)
             {

@@ -86,8 +86,8 @@ internal static class RunCommand
                 extras.GetTrace(result),
                 extras.GetProgress(result),
                 session => variables is null
-                    ? LaxScanFunctions.LaxScanInModule(keys.GetKey(result), input, h, t, session.Configure(options))
-                    : LaxScanFunctions.Apply(variables, input, h, t, session.Configure(options)));
+                    ? LaxScanFunctions.LaxScanInModule(keys.GetKey(result), input, h, t, session.Configure(options), session.Token)
+                    : LaxScanFunctions.Apply(variables, input, h, t, session.Configure(options), session.Token));
             plot?.Save(context);
             return context.Emit(state, output.Get(result));
         });

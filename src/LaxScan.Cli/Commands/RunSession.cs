@@ -99,7 +99,7 @@ internal sealed class RunSession : IDisposable
         }
     }
 
-    /// <summary><paramref name="options"/> with the command's cancellation, and this session's step observer added to any already there.</summary>
+    /// <summary><paramref name="options"/> with this session's step observer added to any already there (the cancellation is <see cref="Token"/>).</summary>
     public LaxScanOptions Configure(LaxScanOptions options)
     {
         StepObserver? observer = (_trace, _progress) switch
@@ -114,7 +114,7 @@ internal sealed class RunSession : IDisposable
             },
         };
         // Combined, not replaced: another feature (--plot) may already observe the steps.
-        return options with { CancellationToken = _cancellation, OnStep = options.OnStep + observer };
+        return options with { OnStep = options.OnStep + observer };
     }
 
     /// <summary>The run finished: moves the trace under its name.</summary>

@@ -100,12 +100,12 @@ internal static class VerifyCommand
         // Ctrl-C and SIGTERM are the command line's (LaxScanCli): the verifier stops between cases and the handlers
         // inside a case (between steps), and the OperationCanceledException becomes the one line "error: interrupted"
         // and exit 130, with nothing on stdout.
-        var options = new VerifyOptions { JaxVersion = forced, MaxListedPerCase = listed, CancellationToken = context.Cancellation };
+        var options = new VerifyOptions { JaxVersion = forced, MaxListedPerCase = listed };
         var verifier = new Verifier();
         var reports = new List<BundleReport>();
         foreach (ReferenceBundle bundle in loaded)
         {
-            reports.Add(verifier.Verify(bundle, options));
+            reports.Add(verifier.Verify(bundle, options, context.Cancellation));
         }
 
         context.Out.Write(Json(reports));

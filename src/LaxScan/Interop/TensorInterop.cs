@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace LaxScan;
 
@@ -85,6 +86,57 @@ public static class TensorInterop
         }
     }
 
+    /// <summary>
+    /// The elements of a dense, row-major tensor span as one span over the same memory (no copy), or false for a
+    /// strided one (a transposed view, a broadcast, a slice with gaps).
+    /// </summary>
+    internal static bool TryGetRowMajor<T>(in TensorSpan<T> tensor, out Span<T> span)
+    {
+        if (!IsRowMajor(tensor.Lengths, tensor.Strides, tensor.FlattenedLength))
+        {
+            span = default;
+            return false;
+        }
+
+        span = MemoryMarshal.CreateSpan(ref tensor.GetPinnableReference(), (int)tensor.FlattenedLength);
+        return true;
+    }
+
+    /// <inheritdoc cref="TryGetRowMajor{T}(in TensorSpan{T}, out Span{T})"/>
+    internal static bool TryGetRowMajor<T>(in ReadOnlyTensorSpan<T> tensor, out ReadOnlySpan<T> span)
+    {
+        if (!IsRowMajor(tensor.Lengths, tensor.Strides, tensor.FlattenedLength))
+        {
+            span = default;
+            return false;
+        }
+
+        span = MemoryMarshal.CreateReadOnlySpan(in tensor.GetPinnableReference(), (int)tensor.FlattenedLength);
+        return true;
+    }
+
+    private static bool IsRowMajor(ReadOnlySpan<nint> lengths, ReadOnlySpan<nint> strides, nint count)
+    {
+        if (count > Array.MaxLength)
+        {
+            return false;
+        }
+
+        nint expected = 1;
+        for (int axis = lengths.Length - 1; axis >= 0; axis--)
+        {
+            // An axis of one element may have any stride: it is never stepped.
+            if (lengths[axis] != 1 && strides[axis] != expected)
+            {
+                return false;
+            }
+
+            expected *= lengths[axis];
+        }
+
+        return true;
+    }
+
     private static nint[] Lengths(Shape shape)
     {
         ReadOnlySpan<int> dimensions = shape.Dimensions;
@@ -103,7 +155,7 @@ public static class TensorInterop
         return lengths;
     }
 
-    private static Shape ShapeOf(ReadOnlySpan<nint> lengths)
+    internal static Shape ShapeOf(ReadOnlySpan<nint> lengths)
     {
         var dimensions = new int[lengths.Length];
         for (int axis = 0; axis < dimensions.Length; axis++)

@@ -1,7 +1,7 @@
 namespace LaxScan.Io;
 
 /// <summary>What a path names on the file system, after following symbolic links.</summary>
-public enum FileKind
+internal enum FileKind
 {
     /// <summary>Nothing exists there (or a symbolic link points nowhere).</summary>
     Missing,
@@ -29,7 +29,7 @@ public enum FileKind
 }
 
 /// <summary>What kind of file a path names.</summary>
-public static class FileKinds
+internal static class FileKinds
 {
     /// <summary>The kind of <paramref name="path"/>, following symbolic links (<c>stat</c>); <see cref="FileKind.Missing"/> when nothing is there.</summary>
     /// <param name="path">Any path.</param>

@@ -66,36 +66,149 @@ public static class FlaxSerialization
     /// <returns>The tree.</returns>
     /// <exception cref="FlaxCheckpointException">The file is not such a checkpoint, or is over 2 GiB.</exception>
     /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when absent).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
     public static Variables ReadFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        if (!stream.CanSeek)
-        {
-            // A pipe (a FIFO, /dev/stdin, a shell's <(...)) has no length to check first: read it to the end, capped.
-            return FromBytes(ReadCapped(stream, path));
-        }
-
-        if (stream.Length > Array.MaxLength)
-        {
-            throw new FlaxCheckpointException($"\"{path}\" has {ArraySize.FormatBytes(stream.Length)}; LaxScan reads checkpoints of up to 2 GiB");
-        }
-
-        byte[] bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return FromBytes(bytes);
+        return FromBytes(StreamIo.Sync(ReadAllAsync(stream, path, useAsync: false, CancellationToken.None)));
     }
 
-    private static byte[] ReadCapped(Stream stream, string path)
+    /// <summary>Reads a checkpoint file asynchronously, as <see cref="ReadFile(string)"/> does.</summary>
+    /// <param name="path">The checkpoint's path.</param>
+    /// <param name="cancellationToken">Checked before each read of the file (at most 1 MiB).</param>
+    /// <returns>The tree.</returns>
+    /// <exception cref="FlaxCheckpointException">The file is not such a checkpoint, or is over 2 GiB.</exception>
+    /// <exception cref="IOException">The file cannot be read (<see cref="FileNotFoundException"/> when absent).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task<Variables> ReadFileAsync(string path, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ReadFileCoreAsync(path, cancellationToken);
+
+        static async Task<Variables> ReadFileCoreAsync(string path, CancellationToken cancellationToken)
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.Asynchronous);
+            return FromBytes(await ReadAllAsync(stream, path, useAsync: true, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>Reads a checkpoint from a stream, from its current position to its end, with <see cref="FromBytes(ReadOnlySpan{byte})"/>.</summary>
+    /// <param name="stream">The stream; it is not closed.</param>
+    /// <param name="name">The name used in error messages; by default the file name of a <see cref="FileStream"/>, else <c>&lt;stream&gt;</c>.</param>
+    /// <returns>The tree.</returns>
+    /// <exception cref="FlaxCheckpointException">The bytes are not such a checkpoint, or are over 2 GiB.</exception>
+    /// <exception cref="IOException">Reading the stream fails.</exception>
+    public static Variables Read(Stream stream, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return FromBytes(StreamIo.Sync(ReadAllAsync(stream, NameOf(stream, name), useAsync: false, CancellationToken.None)));
+    }
+
+    /// <summary>Reads a checkpoint from a stream asynchronously, as <see cref="Read(Stream, string?)"/> does.</summary>
+    /// <param name="stream">The stream; it is not closed.</param>
+    /// <param name="name">The name used in error messages; by default the file name of a <see cref="FileStream"/>, else <c>&lt;stream&gt;</c>.</param>
+    /// <param name="cancellationToken">Checked before each read of the stream (at most 1 MiB), and passed to it.</param>
+    /// <returns>The tree.</returns>
+    /// <exception cref="FlaxCheckpointException">The bytes are not such a checkpoint, or are over 2 GiB.</exception>
+    /// <exception cref="IOException">Reading the stream fails.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the stream's position is then undefined.</exception>
+    public static Task<Variables> ReadAsync(Stream stream, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ReadCoreAsync(stream, NameOf(stream, name), cancellationToken);
+
+        static async Task<Variables> ReadCoreAsync(Stream stream, string name, CancellationToken cancellationToken) =>
+            FromBytes(await ReadAllAsync(stream, name, useAsync: true, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Writes <see cref="ToBytes(Variables)"/> to a stream at its current position.</summary>
+    /// <param name="stream">The stream; it is neither flushed nor closed.</param>
+    /// <param name="variables">The tree.</param>
+    /// <param name="cancellationToken">Checked between chunks (at most 1 MiB).</param>
+    /// <exception cref="ArgumentException">A name is not valid Unicode, or a leaf is not an <see cref="NDArray{T}"/> of a LaxScan dtype.</exception>
+    /// <exception cref="NotSupportedException">An array has more than 2 GiB.</exception>
+    /// <exception cref="IOException">Writing to the stream fails.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (the stream then holds part of the checkpoint).</exception>
+    public static void Write(Stream stream, Variables variables, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        StreamIo.Sync(StreamIo.WriteAsync(stream, ToBytes(variables), useAsync: false, cancellationToken));
+    }
+
+    /// <summary>Writes <see cref="ToBytes(Variables)"/> to a stream at its current position, asynchronously.</summary>
+    /// <param name="stream">The stream; it is neither flushed nor closed.</param>
+    /// <param name="variables">The tree.</param>
+    /// <param name="cancellationToken">Checked between chunks (at most 1 MiB), and passed to the stream.</param>
+    /// <returns>A task that completes when the stream has been handed every byte.</returns>
+    /// <exception cref="ArgumentException">A name is not valid Unicode, or a leaf is not an <see cref="NDArray{T}"/> of a LaxScan dtype.</exception>
+    /// <exception cref="NotSupportedException">An array has more than 2 GiB.</exception>
+    /// <exception cref="IOException">Writing to the stream fails.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (the stream then holds part of the checkpoint).</exception>
+    public static Task WriteAsync(Stream stream, Variables variables, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return StreamIo.WriteAsync(stream, ToBytes(variables), useAsync: true, cancellationToken).AsTask();
+    }
+
+    /// <summary>Writes a checkpoint file atomically and asynchronously, by the rules of <see cref="WriteFile(string, Variables, CancellationToken)"/>.</summary>
+    /// <param name="path">The checkpoint's path, such as <c>variables.msgpack</c>.</param>
+    /// <param name="variables">The tree.</param>
+    /// <param name="cancellationToken">Checked between chunks of the file (at most 1 MiB); cancelling leaves no file behind.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    /// <exception cref="ArgumentException">A name is not valid Unicode, or a leaf is not an <see cref="NDArray{T}"/> of a LaxScan dtype.</exception>
+    /// <exception cref="NotSupportedException">An array has more than 2 GiB.</exception>
+    /// <exception cref="IOException">The file cannot be written or moved into place, or is a directory or a socket.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task WriteFileAsync(string path, Variables variables, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes = ToBytes(variables);
+        return WriteFileCoreAsync(path, bytes, cancellationToken);
+
+        static async Task WriteFileCoreAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+        {
+            using OutputFile file = OutputFile.Create(path);
+            await StreamIo.WriteAsync(file.Stream, bytes, useAsync: true, cancellationToken).ConfigureAwait(false);
+            await file.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            file.Commit();
+        }
+    }
+
+    private static string NameOf(Stream stream, string? name) => name ?? (stream as FileStream)?.Name ?? "<stream>";
+
+    /// <summary>
+    /// The rest of a stream, at most 2 GiB (the most one byte array holds): a seekable stream's length is checked
+    /// first; a pipe (a FIFO, /dev/stdin, a shell's <c>&lt;(...)</c>) is read to its end, capped as it grows.
+    /// </summary>
+    private static async ValueTask<byte[]> ReadAllAsync(Stream stream, string name, bool useAsync, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (stream.CanSeek)
+        {
+            long remaining = Math.Max(0, stream.Length - stream.Position);
+            if (remaining > Array.MaxLength)
+            {
+                throw new FlaxCheckpointException($"\"{name}\" has {ArraySize.FormatBytes(remaining)}; LaxScan reads checkpoints of up to 2 GiB");
+            }
+
+            byte[] bytes = new byte[remaining];
+            int got = await StreamIo.ReadFullyAsync(stream, bytes, useAsync, cancellationToken).ConfigureAwait(false);
+
+            // A file that shrank while being read holds a truncated checkpoint, which the msgpack reader reports.
+            return got == bytes.Length ? bytes : bytes[..got];
+        }
+
         using var buffer = new MemoryStream();
         byte[] chunk = new byte[1 << 16];
         int n;
-        while ((n = stream.Read(chunk)) > 0)
+        while ((n = await StreamIo.ReadFullyAsync(stream, chunk, useAsync, cancellationToken).ConfigureAwait(false)) > 0)
         {
             if (buffer.Length + n > Array.MaxLength)
             {
-                throw new FlaxCheckpointException($"\"{path}\" has more than 2 GiB; LaxScan reads checkpoints of up to 2 GiB");
+                throw new FlaxCheckpointException($"\"{name}\" has more than 2 GiB; LaxScan reads checkpoints of up to 2 GiB");
             }
 
             buffer.Write(chunk, 0, n);

@@ -57,7 +57,7 @@ public sealed class NpyHeader
     /// <param name="dtype">The element type.</param>
     /// <param name="shape">The shape.</param>
     /// <returns>The preamble, byte for byte as NumPy 1.24 writes it.</returns>
-    public static byte[] Format(DType dtype, Shape shape)
+    internal static byte[] Format(DType dtype, Shape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var dict = new StringBuilder();

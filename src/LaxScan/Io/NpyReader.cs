@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace LaxScan.Io;
 
@@ -27,10 +25,7 @@ public static class NpyReader
     /// The longest header accepted, in bytes. A header holds three short fields, so NumPy's own reader refuses more than
     /// 10,000 bytes by default; this cap is looser but still keeps a damaged length field from causing a large allocation.
     /// </summary>
-    public const int MaxHeaderLength = 1 << 20;
-
-    /// <summary>How much one read asks the stream for, so a huge array never needs one huge byte span.</summary>
-    private const int ChunkBytes = 1 << 20;
+    internal const int MaxHeaderLength = 1 << 20;
 
     /// <summary>Where the array of a non-seekable stream starts before it grows with the data.</summary>
     private const int InitialChunkBytes = 1 << 16;
@@ -155,6 +150,73 @@ public static class NpyReader
         return ReadHeaderCore(stream, NameOf(stream, name), required: null);
     }
 
+    /// <summary>Reads an array whose dtype must be <typeparamref name="T"/>'s from a .npy file, asynchronously: <see cref="Read{T}(string)"/>'s rules, with a token.</summary>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</typeparam>
+    /// <param name="path">The file's path.</param>
+    /// <param name="cancellationToken">Checked before each read of the file (at most 1 MiB).</param>
+    /// <returns>The array, with the file's shape.</returns>
+    /// <exception cref="NpyFormatException">The file is not a valid .npy file, or its dtype is not <typeparamref name="T"/>'s.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read (<see cref="FileNotFoundException"/> if it does not exist).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    /// <exception cref="InsufficientMemoryException">The file is valid but its array does not fit in memory.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a LaxScan element type.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task<NDArray<T>> ReadAsync<T>(string path, CancellationToken cancellationToken = default) where T : unmanaged
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return As<T>(ReadFileAsync(path, DTypes.Of<T>(), cancellationToken));
+    }
+
+    /// <summary>Reads an array whose dtype must be <typeparamref name="T"/>'s from a stream holding a .npy file from its current position to its end, asynchronously.</summary>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</typeparam>
+    /// <param name="stream">The stream; it is not closed.</param>
+    /// <param name="name">The name used in error messages; by default the file name of a <see cref="FileStream"/>, else <c>&lt;stream&gt;</c>.</param>
+    /// <param name="cancellationToken">Checked before each read of the stream (at most 1 MiB), and passed to it.</param>
+    /// <returns>The array.</returns>
+    /// <exception cref="NpyFormatException">The stream does not hold a valid .npy file, or its dtype is not <typeparamref name="T"/>'s.</exception>
+    /// <exception cref="IOException">Reading the stream fails.</exception>
+    /// <exception cref="InsufficientMemoryException">The array does not fit in memory.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not a LaxScan element type.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the stream's position is then undefined.</exception>
+    public static Task<NDArray<T>> ReadAsync<T>(Stream stream, string? name = null, CancellationToken cancellationToken = default) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return As<T>(ReadCoreAsync(stream, NameOf(stream, name), DTypes.Of<T>(), useAsync: true, cancellationToken).AsTask());
+    }
+
+    /// <summary>Reads an array of any dtype LaxScan supports from a .npy file, asynchronously: <see cref="Read(string)"/>'s rules, with a token.</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="cancellationToken">Checked before each read of the file (at most 1 MiB).</param>
+    /// <returns>An <see cref="NDArray{T}"/> whose element type follows the file's dtype, as for <see cref="Read(string)"/>.</returns>
+    /// <exception cref="NpyFormatException">The file is not a valid .npy file, or its dtype is not one LaxScan supports.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read (<see cref="FileNotFoundException"/> if it does not exist).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    /// <exception cref="InsufficientMemoryException">The file is valid but its array does not fit in memory.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task<INDArray> ReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ReadFileAsync(path, required: null, cancellationToken);
+    }
+
+    /// <summary>Reads an array of any dtype LaxScan supports from a stream holding a .npy file from its current position to its end, asynchronously.</summary>
+    /// <param name="stream">The stream; it is not closed.</param>
+    /// <param name="name">The name used in error messages; by default the file name of a <see cref="FileStream"/>, else <c>&lt;stream&gt;</c>.</param>
+    /// <param name="cancellationToken">Checked before each read of the stream (at most 1 MiB), and passed to it.</param>
+    /// <returns>An <see cref="NDArray{T}"/> whose element type follows the dtype, as for <see cref="Read(string)"/>.</returns>
+    /// <exception cref="NpyFormatException">The stream does not hold a valid .npy file of a supported dtype.</exception>
+    /// <exception cref="IOException">Reading the stream fails.</exception>
+    /// <exception cref="InsufficientMemoryException">The array does not fit in memory.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the stream's position is then undefined.</exception>
+    public static Task<INDArray> ReadAsync(Stream stream, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ReadCoreAsync(stream, NameOf(stream, name), required: null, useAsync: true, cancellationToken).AsTask();
+    }
+
+    private static async Task<NDArray<T>> As<T>(Task<INDArray> read) where T : unmanaged =>
+        (NDArray<T>)await read.ConfigureAwait(false);
+
     private static FileStream OpenRead(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -163,42 +225,61 @@ public static class NpyReader
 
     private static string NameOf(Stream stream, string? name) => name ?? (stream as FileStream)?.Name ?? "<stream>";
 
-    private static INDArray ReadCore(Stream stream, string source, DType? required)
+    private static FileStream OpenReadAsync(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.SequentialScan | FileOptions.Asynchronous);
+    }
+
+    private static async Task<INDArray> ReadFileAsync(string path, DType? required, CancellationToken cancellationToken)
+    {
+        await using FileStream file = OpenReadAsync(path);
+        return await ReadCoreAsync(file, path, required, useAsync: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static INDArray ReadCore(Stream stream, string source, DType? required) =>
+        StreamIo.Sync(ReadCoreAsync(stream, source, required, useAsync: false, CancellationToken.None));
+
+    private static NpyHeader ReadHeaderCore(Stream stream, string source, DType? required) =>
+        StreamIo.Sync(ReadHeaderCoreAsync(stream, source, required, useAsync: false, CancellationToken.None));
+
+    /// <summary>The one reader: synchronous with <paramref name="useAsync"/> false (see <see cref="StreamIo"/>).</summary>
+    private static async ValueTask<INDArray> ReadCoreAsync(Stream stream, string source, DType? required, bool useAsync, CancellationToken cancellationToken)
     {
         EnsureLittleEndianHost();
-        NpyHeader header = ReadHeaderCore(stream, source, required);
+        NpyHeader header = await ReadHeaderCoreAsync(stream, source, required, useAsync, cancellationToken).ConfigureAwait(false);
         return header.DType switch
         {
-            DType.Float32 => ReadData<float>(stream, source, header),
-            DType.UInt8 => ReadData<byte>(stream, source, header),
-            DType.UInt16 => ReadData<ushort>(stream, source, header),
-            DType.UInt32 => ReadData<uint>(stream, source, header),
-            DType.UInt64 => ReadData<ulong>(stream, source, header),
+            DType.Float32 => await ReadDataAsync<float>(stream, source, header, useAsync, cancellationToken).ConfigureAwait(false),
+            DType.UInt8 => await ReadDataAsync<byte>(stream, source, header, useAsync, cancellationToken).ConfigureAwait(false),
+            DType.UInt16 => await ReadDataAsync<ushort>(stream, source, header, useAsync, cancellationToken).ConfigureAwait(false),
+            DType.UInt32 => await ReadDataAsync<uint>(stream, source, header, useAsync, cancellationToken).ConfigureAwait(false),
+            DType.UInt64 => await ReadDataAsync<ulong>(stream, source, header, useAsync, cancellationToken).ConfigureAwait(false),
             _ => throw new InvalidOperationException($"unhandled dtype {header.DType}"),
         };
     }
 
-    private static NpyHeader ReadHeaderCore(Stream stream, string source, DType? required)
+    private static async ValueTask<NpyHeader> ReadHeaderCoreAsync(Stream stream, string source, DType? required, bool useAsync, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         long? available = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : null;
 
-        Span<byte> prefix = stackalloc byte[12];
-        int got = ReadFully(stream, prefix[..8]);
+        byte[] prefix = new byte[12];
+        int got = await StreamIo.ReadFullyAsync(stream, prefix.AsMemory(0, 8), useAsync, cancellationToken).ConfigureAwait(false);
         if (got == 0)
         {
             throw Error(source, NpyErrorKind.Empty, "the file is empty; a .npy file starts with the magic string \\x93NUMPY");
         }
 
-        ReadOnlySpan<byte> magic = NpyHeader.Magic;
-        int compared = Math.Min(got, magic.Length);
-        if (!prefix[..compared].SequenceEqual(magic[..compared]))
+        int compared = Math.Min(got, NpyHeader.Magic.Length);
+        if (!prefix.AsSpan(0, compared).SequenceEqual(NpyHeader.Magic[..compared]))
         {
-            throw Error(source, NpyErrorKind.BadMagic, $"not a .npy file: it starts with '{NpyText.Escape(prefix[..got])}' instead of the magic string \\x93NUMPY");
+            throw Error(source, NpyErrorKind.BadMagic, $"not a .npy file: it starts with '{NpyText.Escape(prefix.AsSpan(0, got))}' instead of the magic string \\x93NUMPY");
         }
 
         if (got < 8)
         {
-            string where = got < magic.Length ? "inside the magic string" : "inside the format version";
+            string where = got < NpyHeader.Magic.Length ? "inside the magic string" : "inside the format version";
             throw Error(source, NpyErrorKind.Truncated, $"the file is truncated: it ends after {got} bytes, {where}");
         }
 
@@ -210,15 +291,15 @@ public static class NpyReader
 
         int fieldLength = major == 1 ? 2 : 4;
         int prefixLength = 8 + fieldLength;
-        got = ReadFully(stream, prefix[8..prefixLength]);
+        got = await StreamIo.ReadFullyAsync(stream, prefix.AsMemory(8, fieldLength), useAsync, cancellationToken).ConfigureAwait(false);
         if (got < fieldLength)
         {
             throw Error(source, NpyErrorKind.Truncated, $"the file is truncated: it ends after {8 + got} bytes, inside the header length field");
         }
 
         long headerLength = major == 1
-            ? BinaryPrimitives.ReadUInt16LittleEndian(prefix[8..])
-            : BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
+            ? BinaryPrimitives.ReadUInt16LittleEndian(prefix.AsSpan(8))
+            : BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8));
         if (headerLength > MaxHeaderLength)
         {
             throw Error(source, NpyErrorKind.BadHeaderLength, $"the header length field says {headerLength} bytes, more than the {MaxHeaderLength} any .npy header needs; the file is damaged or not a .npy file");
@@ -237,12 +318,18 @@ public static class NpyReader
         }
 
         var text = new byte[headerLength];
-        got = ReadFully(stream, text);
+        got = await StreamIo.ReadFullyAsync(stream, text, useAsync, cancellationToken).ConfigureAwait(false);
         if (got < headerLength)
         {
             throw Error(source, NpyErrorKind.Truncated, $"the file is truncated: it ends inside the header, after {got} of its {headerLength} bytes");
         }
 
+        return CheckHeader(text, source, required, major, minor, dataOffset);
+    }
+
+    /// <summary>Parses the header dict and checks that LaxScan can read the array it describes.</summary>
+    private static NpyHeader CheckHeader(byte[] text, string source, DType? required, byte major, byte minor, long dataOffset)
+    {
         NpyHeaderFields fields = NpyHeaderParser.Parse(text, source);
 
         DType dtype = NpyDescr.TryParse(fields.Descr)
@@ -279,14 +366,14 @@ public static class NpyReader
         return new NpyHeader(major, minor, dtype, new Shape(fields.Dimensions), dataOffset);
     }
 
-    private static NDArray<T> ReadData<T>(Stream stream, string source, NpyHeader header) where T : unmanaged
+    private static async ValueTask<INDArray> ReadDataAsync<T>(Stream stream, string source, NpyHeader header, bool useAsync, CancellationToken cancellationToken) where T : unmanaged
     {
         T[] data = stream.CanSeek
-            ? ReadSeekable(stream, source, header)
-            : ReadGrowing(stream, source, header);
+            ? await ReadSeekableAsync(stream, source, header, useAsync, cancellationToken).ConfigureAwait(false)
+            : await ReadGrowingAsync(stream, source, header, useAsync, cancellationToken).ConfigureAwait(false);
         return new NDArray<T>(header.Shape, data);
 
-        static T[] ReadSeekable(Stream stream, string source, NpyHeader header)
+        static async ValueTask<T[]> ReadSeekableAsync(Stream stream, string source, NpyHeader header, bool useAsync, CancellationToken cancellationToken)
         {
             long remaining = Math.Max(0, stream.Length - stream.Position);
             if (remaining < header.DataLength)
@@ -301,7 +388,7 @@ public static class NpyReader
 
             ArraySize.EnsureAllocatable(header.Shape, header.DType, $"the array in {source}");
             var data = new T[header.Shape.Size];
-            long got = Fill(stream, data, 0, header.DataLength);
+            long got = await StreamIo.FillAsync(stream, data, 0, header.DataLength, useAsync, cancellationToken).ConfigureAwait(false);
             if (got < header.DataLength)
             {
                 // The stream shrank between measuring and reading (a file truncated by another process).
@@ -311,7 +398,7 @@ public static class NpyReader
             return data;
         }
 
-        static T[] ReadGrowing(Stream stream, string source, NpyHeader header)
+        static async ValueTask<T[]> ReadGrowingAsync(Stream stream, string source, NpyHeader header, bool useAsync, CancellationToken cancellationToken)
         {
             long count = header.Shape.Size;
             int itemSize = header.DType.ItemSize();
@@ -321,7 +408,7 @@ public static class NpyReader
             while (true)
             {
                 long capacity = data.LongLength * itemSize;
-                filled = Fill(stream, data, filled, capacity);
+                filled = await StreamIo.FillAsync(stream, data, filled, capacity, useAsync, cancellationToken).ConfigureAwait(false);
                 if (filled < capacity)
                 {
                     throw Truncated(source, header, filled);
@@ -346,58 +433,13 @@ public static class NpyReader
                 Array.Resize(ref data, (int)next);
             }
 
-            Span<byte> probe = stackalloc byte[1];
-            if (stream.Read(probe) > 0)
+            if (await StreamIo.ReadFullyAsync(stream, new byte[1], useAsync, cancellationToken).ConfigureAwait(false) > 0)
             {
                 throw Error(source, NpyErrorKind.TrailingData, $"unexpected bytes follow the data: {Needs(header)}, but more follow the header; the header's shape is wrong or the stream has trailing garbage");
             }
 
             return data;
         }
-    }
-
-    /// <summary>Reads the byte range [<paramref name="from"/>, <paramref name="to"/>) of the array's memory, returning where it stopped (less than <paramref name="to"/> at the end of the stream).</summary>
-    private static long Fill<T>(Stream stream, T[] data, long from, long to) where T : unmanaged
-    {
-        if (data.Length == 0)
-        {
-            return from;
-        }
-
-        // Byte offsets into the array, because a T[] of more than 2 GiB cannot be viewed as one Span<byte>.
-        ref byte origin = ref Unsafe.As<T, byte>(ref MemoryMarshal.GetArrayDataReference(data));
-        long position = from;
-        while (position < to)
-        {
-            int length = (int)Math.Min(to - position, ChunkBytes);
-            Span<byte> window = MemoryMarshal.CreateSpan(ref Unsafe.AddByteOffset(ref origin, (nint)position), length);
-            int read = stream.Read(window);
-            if (read == 0)
-            {
-                break;
-            }
-
-            position += read;
-        }
-
-        return position;
-    }
-
-    private static int ReadFully(Stream stream, Span<byte> buffer)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int read = stream.Read(buffer[total..]);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
     }
 
     private static string Needs(NpyHeader header) =>

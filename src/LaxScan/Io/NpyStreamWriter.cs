@@ -167,7 +167,7 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
             throw new InvalidOperationException($"all {RowCount} rows of the array of shape {Shape} are already written");
         }
 
-        NpyWriter.WriteData(file.Stream, row, cancellationToken);
+        StreamIo.Write(file.Stream, row, cancellationToken);
         RowsWritten++;
     }
 

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace LaxScan.Io;
 
 /// <summary>
@@ -9,9 +6,6 @@ namespace LaxScan.Io;
 /// </summary>
 public static class NpyWriter
 {
-    /// <summary>How much is written between cancellation checks, and the largest span handed to the stream at once.</summary>
-    private const int ChunkBytes = 1 << 20;
-
     /// <summary>
     /// Writes an array to a .npy file atomically: the file is either complete or untouched (absent, or the previous
     /// file), never partial, even if writing fails or is cancelled. The rules of <see cref="OutputFile"/> apply: a
@@ -70,22 +64,84 @@ public static class NpyWriter
         WriteCore(stream, array, cancellationToken);
     }
 
-    private static void WriteCore<T>(Stream stream, NDArray<T> array, CancellationToken cancellationToken) where T : unmanaged
+    /// <summary>Writes an array to a .npy file atomically and asynchronously, by the rules of <see cref="Write{T}(string, NDArray{T}, CancellationToken)"/>.</summary>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</typeparam>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="array">The array.</param>
+    /// <param name="cancellationToken">Checked between chunks of data (at most 1 MiB); cancelling leaves no file behind.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    /// <exception cref="IOException">The file cannot be written (<see cref="DirectoryNotFoundException"/> if its directory does not exist), or is a directory or a socket.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task WriteAsync<T>(string path, NDArray<T> array, CancellationToken cancellationToken = default) where T : unmanaged
     {
-        stream.Write(NpyHeader.Format(array.DType, array.Shape));
-        WriteData(stream, (ReadOnlySpan<T>)array.Span, cancellationToken);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(array);
+        NpyReader.EnsureLittleEndianHost();
+        return WriteFileAsync(path, array, cancellationToken);
     }
 
-    /// <summary>Writes elements as their little-endian bytes in chunks, so cancellation is noticed and no span exceeds 2 GiB.</summary>
-    internal static void WriteData<T>(Stream stream, ReadOnlySpan<T> data, CancellationToken cancellationToken) where T : unmanaged
+    /// <summary>Writes an array of any LaxScan dtype to a .npy file atomically and asynchronously, as <see cref="WriteAsync{T}(string, NDArray{T}, CancellationToken)"/> does.</summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="array">The array: an <see cref="NDArray{T}"/> of <see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</param>
+    /// <param name="cancellationToken">Checked between chunks of data (at most 1 MiB); cancelling leaves no file behind.</param>
+    /// <returns>A task that completes when the file is in place.</returns>
+    /// <exception cref="ArgumentException"><paramref name="array"/> is not one of those array types.</exception>
+    /// <exception cref="IOException">The file cannot be written (<see cref="DirectoryNotFoundException"/> if its directory does not exist).</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task WriteAsync(string path, INDArray array, CancellationToken cancellationToken = default) => array switch
+    {
+        NDArray<float> a => WriteAsync(path, a, cancellationToken),
+        NDArray<byte> a => WriteAsync(path, a, cancellationToken),
+        NDArray<ushort> a => WriteAsync(path, a, cancellationToken),
+        NDArray<uint> a => WriteAsync(path, a, cancellationToken),
+        NDArray<ulong> a => WriteAsync(path, a, cancellationToken),
+        null => throw new ArgumentNullException(nameof(array)),
+        _ => throw new ArgumentException($"{array.GetType().Name} is not an array type the .npy writer knows; use NDArray<T> of float, byte, ushort, uint or ulong", nameof(array)),
+    };
+
+    /// <summary>Writes an array in .npy format to a stream at its current position, asynchronously.</summary>
+    /// <typeparam name="T"><see cref="float"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/> or <see cref="ulong"/>.</typeparam>
+    /// <param name="stream">The stream; it is neither flushed nor closed.</param>
+    /// <param name="array">The array.</param>
+    /// <param name="cancellationToken">Checked between chunks of data (at most 1 MiB), and passed to the stream.</param>
+    /// <returns>A task that completes when the stream has been handed every byte.</returns>
+    /// <exception cref="IOException">Writing to the stream fails.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (the stream then holds part of the file).</exception>
+    public static Task WriteAsync<T>(Stream stream, NDArray<T> array, CancellationToken cancellationToken = default) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(array);
+        NpyReader.EnsureLittleEndianHost();
+        return WriteCoreAsync(stream, array, useAsync: true, cancellationToken).AsTask();
+    }
+
+    private static void WriteCore<T>(Stream stream, NDArray<T> array, CancellationToken cancellationToken) where T : unmanaged =>
+        StreamIo.Sync(WriteCoreAsync(stream, array, useAsync: false, cancellationToken));
+
+    private static async Task WriteFileAsync<T>(string path, NDArray<T> array, CancellationToken cancellationToken) where T : unmanaged
+    {
+        using OutputFile file = OutputFile.Create(path);
+        await WriteCoreAsync(file.Stream, array, useAsync: true, cancellationToken).ConfigureAwait(false);
+        await file.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        file.Commit();
+    }
+
+    /// <summary>The one writer: synchronous with <paramref name="useAsync"/> false (see <see cref="StreamIo"/>).</summary>
+    private static async ValueTask WriteCoreAsync<T>(Stream stream, NDArray<T> array, bool useAsync, CancellationToken cancellationToken) where T : unmanaged
     {
         cancellationToken.ThrowIfCancellationRequested();
-        int perChunk = ChunkBytes / Unsafe.SizeOf<T>();
-        for (int start = 0; start < data.Length; start += perChunk)
+        byte[] header = NpyHeader.Format(array.DType, array.Shape);
+        if (useAsync)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            ReadOnlySpan<T> chunk = data.Slice(start, Math.Min(perChunk, data.Length - start));
-            stream.Write(MemoryMarshal.AsBytes(chunk));
+            await stream.WriteAsync(header, cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            stream.Write(header);
+        }
+
+        await StreamIo.WriteAsync(stream, array.Data, useAsync, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -12,7 +12,7 @@ namespace LaxScan.Io;
 /// receives the bytes as they are written (as a shell's <c>&gt;</c> would give them), so an interrupted write there
 /// has sent part of the content: that cannot be taken back.
 /// </remarks>
-public sealed class OutputFile : IDisposable
+internal sealed class OutputFile : IDisposable
 {
     private readonly string? _temporary;
     private readonly string? _target;
@@ -128,7 +128,7 @@ public sealed class OutputFile : IDisposable
     /// <exception cref="IOException">Writing fails.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public void Write(ReadOnlySpan<byte> bytes, CancellationToken cancellationToken = default) =>
-        NpyWriter.WriteData(Stream, bytes, cancellationToken);
+        StreamIo.Write(Stream, bytes, cancellationToken);
 
     /// <summary>Finishes the file: for a regular target, flushes it to disk and renames it over the target; in place, flushes the stream.</summary>
     /// <exception cref="ObjectDisposedException">The file was committed or disposed.</exception>

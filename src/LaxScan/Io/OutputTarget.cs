@@ -17,7 +17,7 @@ namespace LaxScan.Io;
 /// <item>A directory or a socket: refused (<see cref="Problem"/>).</item>
 /// </list>
 /// </remarks>
-public sealed class OutputTarget
+internal sealed class OutputTarget
 {
     // NAME_MAX on Linux and macOS (bytes), and the most Windows allows (UTF-16 units, which a UTF-8 count bounds).
     private const int MaxNameBytes = 255;

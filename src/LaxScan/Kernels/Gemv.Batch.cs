@@ -4,7 +4,7 @@ using LaxScan.Numerics;
 
 namespace LaxScan.Kernels;
 
-public static partial class Gemv
+internal static partial class Gemv
 {
     /// <summary>
     /// <c>Y = X @ W</c> for a batch of B row vectors, each row in exactly the order of <see cref="Reference"/>, so row b

@@ -5,7 +5,7 @@ using LaxScan.Numerics;
 
 namespace LaxScan.Kernels;
 
-public static partial class Gemv
+internal static partial class Gemv
 {
     // From this size on W is read from L2 or beyond on every call, and reading it in memory order, eight rows per
     // pass, keeps the prefetchers streaming (column blocks of a row-major W touch a new 4 KiB page on every row).

@@ -17,7 +17,7 @@ namespace LaxScan.Kernels;
 /// finished accumulator is large, and one method holding every block of every tier ran out of the JIT's inlining
 /// budget, leaving calls inside the loops, and calls clobber every vector register.
 /// </remarks>
-public static partial class Gemv
+internal static partial class Gemv
 {
     // 2^-40: below it (and above zero) a value can meet a subnormal in a product; see NeedsFlush.
     private const uint TinyBits = 0x2B80_0000;

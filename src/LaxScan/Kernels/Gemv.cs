@@ -14,7 +14,7 @@ namespace LaxScan.Kernels;
 /// <c>rn(W[0, n] * x[0])</c> instead of <c>fma(W[0, n], x[0], +0)</c>. The two differ only when that product is an
 /// exact zero of negative sign (<c>-0 + +0 = +0</c>), which this class reproduces.
 /// </remarks>
-public static partial class Gemv
+internal static partial class Gemv
 {
     /// <summary>The scalar reference: <c>y[n] = sum over k ascending of W[k, n] * x[k]</c>, one FMA per term, flushed.</summary>
     /// <param name="x">The input vector, length K.</param>

@@ -16,7 +16,11 @@ namespace LaxScan.Kernels;
 /// Thread safety: an operator serves one call at a time. A call that enters while another call on the same operator
 /// is running on another thread throws <see cref="InvalidOperationException"/> (it never mixes the two or hangs);
 /// give each calling thread its own operator (several operators may share one W array). Disposing an operator while
-/// a call is running is not allowed.
+/// a call is running is not allowed; a call after <see cref="Dispose"/> throws <see cref="ObjectDisposedException"/>.
+/// </para>
+/// <para>
+/// Buffers: x, y and the addend are spans (arrays, slices of arrays, stack or native memory); y must not overlap x or
+/// the addend, since every output reads all of x. The spans are pinned for the duration of a call only.
 /// </para>
 /// <para>
 /// Threads: <c>threads: 0</c> uses one thread below about 2^16 multiply-adds per call, where handing work to a second
@@ -27,7 +31,7 @@ namespace LaxScan.Kernels;
 /// calls and then block.
 /// </para>
 /// </remarks>
-public sealed class GemvOperator : IDisposable, IStepJob
+public sealed unsafe class GemvOperator : IDisposable, IStepJob
 {
     // At and above this many multiply-adds per call, automatic threading uses every core: with W in panels owned per
     // core, a second core pays from H = 256 on (the hand-off costs about 0.1-0.2 us; a 256 x 256 step about 1.3 us).
@@ -54,11 +58,13 @@ public sealed class GemvOperator : IDisposable, IStepJob
     private float[] _xFlushed = [];
     private float[] _bFlushed = [];
     private int _busy;
+    private bool _disposed;
 
-    // The current call, read by the parts between the start and end of a call.
-    private float[] _x = [];
-    private float[] _y = [];
-    private float[] _b = [];
+    // The current call, read by the parts between the start and end of a call: the caller's spans, pinned by Run for
+    // exactly that long (a span cannot be a field, and the team's threads read them).
+    private float* _x;
+    private float* _y;
+    private float* _b;
     private int _bStride;
     private int _r0;
     private int _rows;
@@ -68,10 +74,19 @@ public sealed class GemvOperator : IDisposable, IStepJob
     /// <summary>Binds a K x N matrix.</summary>
     /// <param name="w">The matrix, shape (K, N). Copied once into panels (up to 256 MiB; a larger one is read in place and must not change while the operator is used).</param>
     /// <param name="threads">How many threads to use: 0 picks by size (up to the processor count), 1 runs on the caller's thread only; capped at the processor count.</param>
-    /// <param name="tier">The widest SIMD tier to use (default: the machine's).</param>
-    /// <exception cref="ArgumentException"><paramref name="w"/> is not rank 2, or <paramref name="threads"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="w"/> is not rank 2.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is negative.</exception>
     /// <exception cref="InsufficientMemoryException">The panel copy of W cannot be allocated.</exception>
-    public GemvOperator(NDArray<float> w, int threads = 0, SimdTier? tier = null)
+    public GemvOperator(NDArray<float> w, int threads = 0)
+        : this(Check(w), threads, tier: null, team: null, panels: true, batchHint: 1)
+    {
+    }
+
+    /// <summary>The operator capped at a SIMD tier, so tests can compare every width on one machine.</summary>
+    /// <param name="w">The matrix, rank 2.</param>
+    /// <param name="threads">As in the public constructor.</param>
+    /// <param name="tier">The widest SIMD tier to use (null: the machine's).</param>
+    internal GemvOperator(NDArray<float> w, int threads, SimdTier? tier)
         : this(Check(w), threads, tier, team: null, panels: true, batchHint: 1)
     {
     }
@@ -178,40 +193,48 @@ public sealed class GemvOperator : IDisposable, IStepJob
     }
 
     /// <summary><c>y = x @ W</c>.</summary>
-    /// <exception cref="ArgumentException">The lengths do not match the matrix, or x and y are one buffer.</exception>
+    /// <param name="x">K values.</param>
+    /// <param name="y">N values; must not overlap x.</param>
+    /// <exception cref="ArgumentException">The lengths do not match the matrix, or x and y overlap.</exception>
     /// <exception cref="InvalidOperationException">Another call on this operator is running on another thread.</exception>
-    public void Multiply(float[] x, float[] y) => Run<GemvEpilogues.Identity>(x, y, null, 1, xClean: false, default);
+    /// <exception cref="ObjectDisposedException">The operator was disposed.</exception>
+    public void Multiply(ReadOnlySpan<float> x, Span<float> y) => Run<GemvEpilogues.Identity>(x, y, default, 1, xClean: false, default);
 
     /// <summary><c>y = tanh(x @ W)</c> with XLA's tanh, the step of the LaxScan recurrence.</summary>
-    /// <exception cref="ArgumentException">The lengths do not match the matrix, or x and y are one buffer.</exception>
+    /// <param name="x">K values.</param>
+    /// <param name="y">N values; must not overlap x.</param>
+    /// <exception cref="ArgumentException">The lengths do not match the matrix, or x and y overlap.</exception>
     /// <exception cref="InvalidOperationException">Another call on this operator is running on another thread.</exception>
-    public void MultiplyTanh(float[] x, float[] y) => Run<GemvEpilogues.Tanh>(x, y, null, 1, xClean: false, default);
+    /// <exception cref="ObjectDisposedException">The operator was disposed.</exception>
+    public void MultiplyTanh(ReadOnlySpan<float> x, Span<float> y) => Run<GemvEpilogues.Tanh>(x, y, default, 1, xClean: false, default);
 
     /// <summary>
     /// <c>Y = tanh(X @ W)</c> for <paramref name="batch"/> rows at once; row b gets the bits
-    /// <see cref="MultiplyTanh(float[], float[])"/> gives for row b alone.
+    /// <see cref="MultiplyTanh(ReadOnlySpan{float}, Span{float})"/> gives for row b alone.
     /// </summary>
     /// <param name="x">B rows of K, row-major.</param>
-    /// <param name="y">B rows of N, row-major.</param>
+    /// <param name="y">B rows of N, row-major; must not overlap x.</param>
     /// <param name="batch">B, at least 1.</param>
-    /// <exception cref="ArgumentException">The lengths do not match the matrix and batch.</exception>
+    /// <exception cref="ArgumentException">The lengths do not match the matrix and batch, or x and y overlap.</exception>
     /// <exception cref="InvalidOperationException">Another call on this operator is running on another thread.</exception>
-    public void MultiplyTanh(float[] x, float[] y, int batch) => Run<GemvEpilogues.Tanh>(x, y, null, batch, xClean: false, default);
+    /// <exception cref="ObjectDisposedException">The operator was disposed.</exception>
+    public void MultiplyTanh(ReadOnlySpan<float> x, Span<float> y, int batch) => Run<GemvEpilogues.Tanh>(x, y, default, batch, xClean: false, default);
 
     /// <summary>
-    /// <c>Y = epilogue(X @ W)</c> for <paramref name="batch"/> rows: row b has the bits of
-    /// <see cref="Gemv.Reference{TEpilogue}"/> of row b, whatever the threads, layout or SIMD width.
+    /// <c>Y = epilogue(X @ W)</c> for <paramref name="batch"/> rows: row b has the bits of the scalar reference
+    /// (each output's FMA chain in XLA's order, then the epilogue) for row b, whatever the threads, layout or SIMD width.
     /// </summary>
     /// <typeparam name="TEpilogue">One of <see cref="GemvEpilogues"/>: Identity, Tanh, Addend (XLA's fused addend), AddendTanh, AddAfter, AddAfterTanh.</typeparam>
     /// <param name="x">B rows of K, row-major.</param>
-    /// <param name="y">B rows of N, row-major; not the same buffer as x or the addend.</param>
-    /// <param name="addend">b for the epilogues that take one: N values shared by every row, or B x N; null otherwise.</param>
+    /// <param name="y">B rows of N, row-major; must not overlap x or the addend.</param>
+    /// <param name="addend">b for the epilogues that take one: N values shared by every row, or B x N; empty otherwise.</param>
     /// <param name="batch">B, at least 1.</param>
     /// <param name="cancellationToken">Checked between blocks of rows of a large batch.</param>
-    /// <exception cref="ArgumentException">The lengths do not match, or y is x or the addend.</exception>
+    /// <exception cref="ArgumentException">The lengths do not match, or y overlaps x or the addend.</exception>
     /// <exception cref="InvalidOperationException">Another call on this operator is running on another thread.</exception>
+    /// <exception cref="ObjectDisposedException">The operator was disposed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; y is then partly written.</exception>
-    public void Multiply<TEpilogue>(float[] x, float[] y, float[]? addend = null, int batch = 1, CancellationToken cancellationToken = default)
+    public void Multiply<TEpilogue>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> addend = default, int batch = 1, CancellationToken cancellationToken = default)
         where TEpilogue : struct, IGemvEpilogue =>
         Run<TEpilogue>(x, y, addend, batch, xClean: false, cancellationToken);
 
@@ -220,26 +243,25 @@ public sealed class GemvOperator : IDisposable, IStepJob
     /// returned false), which skips scanning it.
     /// </summary>
     /// <returns>Whether y holds a tiny value (a nonzero below 2^-40), so that feeding it back as x needs a flush pass.</returns>
-    internal bool Run<TE>(float[] x, float[] y, float[]? addend, int batch, bool xClean, CancellationToken cancel)
+    internal bool Run<TE>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> addend, int batch, bool xClean, CancellationToken cancel)
         where TE : struct, IGemvEpilogue
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancel.ThrowIfCancellationRequested();
         if (batch < 1 || x.Length != (long)batch * Rows || y.Length != (long)batch * Columns)
         {
             ThrowHelper.ThrowArgument($"a {Rows}x{Columns} GEMV of {batch} rows needs x of length {(long)batch * Rows} and y of length {(long)batch * Columns}, but got {x.Length} and {y.Length}", nameof(x));
         }
 
-        float[] b = addend ?? [];
-        Gemv.CheckShapes<TE>(Rows, Columns, (long)Rows * Columns, b.Length, batch);
-        if (ReferenceEquals(x, y))
+        Gemv.CheckShapes<TE>(Rows, Columns, (long)Rows * Columns, addend.Length, batch);
+        if (x.Overlaps(y))
         {
-            ThrowHelper.ThrowArgument("x and y must be different buffers: every output reads all of x", nameof(y));
+            ThrowHelper.ThrowArgument("x and y must not overlap: every output reads all of x", nameof(y));
         }
 
-        if (ReferenceEquals(b, y))
+        if (addend.Overlaps(y))
         {
-            ThrowHelper.ThrowArgument("the addend and y must be different buffers: a batch reads b for every row", nameof(y));
+            ThrowHelper.ThrowArgument("the addend and y must not overlap: a batch reads b for every row", nameof(y));
         }
 
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
@@ -250,17 +272,22 @@ public sealed class GemvOperator : IDisposable, IStepJob
         try
         {
             bool xTiny = !xClean && Gemv.NeedsFlush(x);
-            bool bTiny = TE.TakesAddend && Gemv.NeedsFlush(b);
-            _x = xTiny ? Flushed(x, ref _xFlushed) : x;
-            _b = bTiny ? Flushed(b, ref _bFlushed) : b;
-            _y = y;
-            _bStride = b.Length == Columns ? 0 : Columns;
-            _compute = _wNeedsFlush || xTiny || bTiny ? Compute<TE, Yes>.Instance : Compute<TE, No>.Instance;
-            return batch == 1 ? RunRows(0, 1) : RunBatch(batch, cancel);
+            bool bTiny = TE.TakesAddend && Gemv.NeedsFlush(addend);
+            ReadOnlySpan<float> xs = xTiny ? Flushed(x, ref _xFlushed) : x;
+            ReadOnlySpan<float> bs = bTiny ? Flushed(addend, ref _bFlushed) : addend;
+            fixed (float* px = xs, py = y, pb = bs)
+            {
+                _x = px;
+                _y = py;
+                _b = pb;
+                _bStride = addend.Length == Columns ? 0 : Columns;
+                _compute = _wNeedsFlush || xTiny || bTiny ? Compute<TE, Yes>.Instance : Compute<TE, No>.Instance;
+                return batch == 1 ? RunRows(0, 1) : RunBatch(batch, cancel);
+            }
         }
         finally
         {
-            _x = _y = _b = [];
+            _x = _y = _b = null;
             _compute = null;
             Volatile.Write(ref _busy, 0);
         }
@@ -271,12 +298,12 @@ public sealed class GemvOperator : IDisposable, IStepJob
     /// operator, private to one run): a single-thread step of one row with a clean x goes straight to the kernel.
     /// </summary>
     /// <returns>Whether y holds a tiny value.</returns>
-    internal bool RunOwned<TE>(float[] x, float[] y, int batch, bool xClean, CancellationToken cancel)
+    internal bool RunOwned<TE>(ReadOnlySpan<float> x, Span<float> y, int batch, bool xClean, CancellationToken cancel)
         where TE : struct, IGemvEpilogue
     {
-        if (batch == 1 && xClean && !_wNeedsFlush && _team is null && _panels is not null)
+        if (batch == 1 && xClean && !_wNeedsFlush && _team is null && _panels is not null && !_disposed)
         {
-            return _panels.Run<TE, No>(x, y, [], 0, 0, 1, 0, _units, _tier);
+            return _panels.Run<TE, No>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref Unsafe.NullRef<float>(), 0, 0, 1, 0, _units, _tier);
         }
 
         return Run<TE>(x, y, null, batch, xClean, cancel);
@@ -367,7 +394,7 @@ public sealed class GemvOperator : IDisposable, IStepJob
     {
         if (_panels is not null)
         {
-            return _panels.Run<TE, TF>(_x, _y, _b, _bStride, r0, rows, u0, u1, _tier);
+            return _panels.Run<TE, TF>(ref Unsafe.AsRef<float>(_x), ref Unsafe.AsRef<float>(_y), ref Unsafe.AsRef<float>(_b), _bStride, r0, rows, u0, u1, _tier);
         }
 
         int k = Rows;
@@ -376,22 +403,22 @@ public sealed class GemvOperator : IDisposable, IStepJob
         int c1 = Math.Min(u1 * GemvPanels.Width, n);
         if (rows == 1)
         {
-            ReadOnlySpan<float> b = TE.TakesAddend ? _b.AsSpan(r0 * _bStride, n) : default;
-            return Gemv.RowMajor<TE, TF>(_x.AsSpan(r0 * k, k), _w, b, n, _y.AsSpan(r0 * n, n), c0, c1, _tier);
+            ReadOnlySpan<float> b = TE.TakesAddend ? new ReadOnlySpan<float>(_b + ((nint)r0 * _bStride), n) : default;
+            return Gemv.RowMajor<TE, TF>(new ReadOnlySpan<float>(_x + ((nint)r0 * k), k), _w, b, n, new Span<float>(_y + ((nint)r0 * n), n), c0, c1, _tier);
         }
 
         return Gemv.BatchColumns<TE, TF>(
-            ref MemoryMarshal.GetArrayDataReference(_x), k, r0, r0 + rows, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_w), c0), (nuint)n, ref MemoryMarshal.GetArrayDataReference(_y), n, ref MemoryMarshal.GetArrayDataReference(_b), _bStride, c0, c1, Gemv.StartOfTail(k, n), _tier);
+            ref Unsafe.AsRef<float>(_x), k, r0, r0 + rows, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_w), c0), (nuint)n, ref Unsafe.AsRef<float>(_y), n, ref Unsafe.AsRef<float>(_b), _bStride, c0, c1, Gemv.StartOfTail(k, n), _tier);
     }
 
-    private static float[] Flushed(float[] values, ref float[] buffer)
+    private static float[] Flushed(ReadOnlySpan<float> values, ref float[] buffer)
     {
         if (buffer.Length != values.Length)
         {
             buffer = new float[values.Length];
         }
 
-        values.CopyTo(buffer, 0);
+        values.CopyTo(buffer);
         Gemv.FlushAll(buffer);
         return buffer;
     }
@@ -407,9 +434,15 @@ public sealed class GemvOperator : IDisposable, IStepJob
         return w;
     }
 
-    /// <summary>Stops the worker threads, unless the team belongs to the caller.</summary>
+    /// <summary>Stops the worker threads, unless the team belongs to the caller; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (_ownsTeam)
         {
             _team?.Dispose();

@@ -75,8 +75,14 @@ internal sealed class GemvPanels
     /// batch): <c>y = epilogue(x @ W)</c>, each lane in the scalar reference's order.
     /// </summary>
     /// <returns>Whether an output is tiny (a nonzero below 2^-40).</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Run<TE, TF>(float[] x, float[] y, float[] b, int bStride, int r0, int rows, int p0, int p1, SimdTier tier)
+        where TE : struct, IGemvEpilogue
+        where TF : struct, IFlag =>
+        Run<TE, TF>(ref MemoryMarshal.GetArrayDataReference(x), ref MemoryMarshal.GetArrayDataReference(y), ref MemoryMarshal.GetArrayDataReference(b), bStride, r0, rows, p0, p1, tier);
+
+    /// <summary>As the array form, over the first elements of x, y and b (b may be a null reference when the epilogue takes none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Run<TE, TF>(ref float xr, ref float yr, ref float br, int bStride, int r0, int rows, int p0, int p1, SimdTier tier)
         where TE : struct, IGemvEpilogue
         where TF : struct, IFlag
     {
@@ -84,9 +90,6 @@ internal sealed class GemvPanels
         int n = Columns;
         int tailStart = Gemv.StartOfTail(k, n);
         ref float w = ref MemoryMarshal.GetArrayDataReference(_buffer);
-        ref float xr = ref MemoryMarshal.GetArrayDataReference(x);
-        ref float yr = ref MemoryMarshal.GetArrayDataReference(y);
-        ref float br = ref MemoryMarshal.GetArrayDataReference(b);
         bool tiny = false;
         for (int p = p0; p < p1; p++)
         {

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace LaxScan;
 
 /// <summary>
-/// <c>jax.lax</c>'s control flow, the part LaxScan needs: <see cref="Scan{TCarry}(Func{TCarry, ValueTuple{TCarry, NDArray{float}}}, TCarry, long, bool)"/>.
+/// <c>jax.lax</c>'s control flow, the part LaxScan needs: <see cref="Scan{TCarry}(Func{TCarry, ValueTuple{TCarry, NDArray{float}}}, TCarry, long, bool, CancellationToken)"/>.
 /// </summary>
 public static partial class Lax
 {
@@ -21,7 +21,9 @@ public static partial class Lax
     /// <param name="init">The initial carry.</param>
     /// <param name="length">How many steps; zero or more.</param>
     /// <param name="reverse">Whether to run the steps from last to first (ys keep their step positions).</param>
+    /// <param name="cancellationToken">Checked before each step (so also for <paramref name="length"/> 0).</param>
     /// <returns>The final carry and the stacked ys (shape <c>(length, *y.shape)</c>) or <see langword="null"/>.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
     /// <exception cref="ArgumentException">The carry holds something other than arrays, tuples, lists and string-keyed dictionaries.</exception>
     /// <exception cref="ScanCarryTypeError">The body's output carry differs in structure, shape or dtype from its input carry.</exception>
@@ -32,7 +34,7 @@ public static partial class Lax
     /// types once, when it traces the body; this runs the body, so it checks every step it runs (none when
     /// <paramref name="length"/> is 0).
     /// </remarks>
-    public static (TCarry Carry, NDArray<float>? Ys) Scan<TCarry>(Func<TCarry, (TCarry Carry, NDArray<float>? Y)> body, TCarry init, long length, bool reverse = false)
+    public static (TCarry Carry, NDArray<float>? Ys) Scan<TCarry>(Func<TCarry, (TCarry Carry, NDArray<float>? Y)> body, TCarry init, long length, bool reverse = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (length < 0)
@@ -40,7 +42,7 @@ public static partial class Lax
             ThrowHelper.ThrowArgumentOutOfRange($"scan length must be >= 0, but was given {length}", nameof(length));
         }
 
-        return Run(body.Method, (carry, _) => body(carry), init, length, reverse);
+        return Run(body.Method, (carry, _) => body(carry), init, length, reverse, cancellationToken);
     }
 
     /// <summary>
@@ -51,10 +53,12 @@ public static partial class Lax
     /// <param name="init">The initial carry.</param>
     /// <param name="xs">The scanned input, rank at least 1; its leading axis is the number of steps.</param>
     /// <param name="reverse">Whether to scan from the last slice to the first.</param>
+    /// <param name="cancellationToken">Checked before each step (so also for an empty xs).</param>
     /// <returns>The final carry and the stacked ys, or <see langword="null"/> when the body returns none.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     /// <exception cref="ArgumentException"><paramref name="xs"/> has rank 0.</exception>
     /// <exception cref="ScanCarryTypeError">The body's output carry differs in structure, shape or dtype from its input carry.</exception>
-    public static (TCarry Carry, NDArray<float>? Ys) Scan<TCarry>(Func<TCarry, NDArray<float>, (TCarry Carry, NDArray<float>? Y)> body, TCarry init, NDArray<float> xs, bool reverse = false)
+    public static (TCarry Carry, NDArray<float>? Ys) Scan<TCarry>(Func<TCarry, NDArray<float>, (TCarry Carry, NDArray<float>? Y)> body, TCarry init, NDArray<float> xs, bool reverse = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(xs);
@@ -75,11 +79,13 @@ public static partial class Lax
             },
             init,
             xs.Shape[0],
-            reverse);
+            reverse,
+            cancellationToken);
     }
 
-    private static (TCarry, NDArray<float>?) Run<TCarry>(MethodInfo bodyMethod, Func<TCarry, long, (TCarry, NDArray<float>?)> step, TCarry init, long length, bool reverse)
+    private static (TCarry, NDArray<float>?) Run<TCarry>(MethodInfo bodyMethod, Func<TCarry, long, (TCarry, NDArray<float>?)> step, TCarry init, long length, bool reverse, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         List<(string Path, INDArray Leaf)> inLeaves = CarryTree.Flatten(init, out string inStructure);
         string carryName = bodyMethod.GetParameters() is [{ Name: { Length: > 0 } name }, ..] ? name : string.Empty;
 
@@ -92,6 +98,7 @@ public static partial class Lax
         using TraceContext.Level level = TraceContext.Enter();
         for (long i = 0; i < length; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             long position = reverse ? length - 1 - i : i;
             (TCarry next, NDArray<float>? y) = step(carry, position);
             CheckCarry(carryName, inLeaves, inStructure, next);
@@ -123,13 +130,13 @@ public static partial class Lax
 
     /// <summary>
     /// <c>lax.scan</c> for a body that keeps its carry in buffers of its own and returns no ys, such as a recurrence
-    /// whose two state buffers take turns: the same transform level as <see cref="Scan{TCarry}(Func{TCarry, ValueTuple{TCarry, NDArray{float}}}, TCarry, long, bool)"/>,
+    /// whose two state buffers take turns: the same transform level as <see cref="Scan{TCarry}(Func{TCarry, ValueTuple{TCarry, NDArray{float}}}, TCarry, long, bool, CancellationToken)"/>,
     /// with no delegate, tuple or carry check per step (the body's buffers cannot change shape). The body is a struct,
     /// so its step is compiled into the loop.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void ScanInPlace<TBody>(ref TBody body, long length)
-        where TBody : struct, IScanBody
+        where TBody : struct, IScanBody, allows ref struct
     {
         using TraceContext.Level level = TraceContext.Enter();
         for (long i = 0; i < length; i++)

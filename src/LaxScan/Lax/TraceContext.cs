@@ -12,7 +12,7 @@ namespace LaxScan;
 /// let a body create a param on another thread or after an await without the error. Reading it is a few
 /// nanoseconds; <c>Lax.Scan</c> enters a level once per call, not per step, so a scan's steps pay nothing for it.
 /// </remarks>
-public static class TraceContext
+internal static class TraceContext
 {
     private static readonly AsyncLocal<int> s_depth = new();
 

@@ -3,7 +3,7 @@ using LaxScan.Random;
 namespace LaxScan.Linen;
 
 /// <summary>
-/// The JAX/Flax flags that change what <see cref="Module{TIn, TOut}.Init(PrngKey, TIn, LinenOptions?)"/> draws, and the
+/// The JAX/Flax flags that change what <see cref="Module{TIn, TOut}.Init(PrngKey, TIn, LinenOptions?, CancellationToken)"/> draws, and the
 /// JAX release whose rules <c>init</c> and <c>apply</c> follow. They are passed explicitly so that two models in one
 /// process can use different settings.
 /// </summary>

@@ -18,37 +18,46 @@ public abstract class Module<TIn, TOut> : Module
     /// <param name="key">The <c>params</c> stream's key.</param>
     /// <param name="input">An input of the shape the module will be applied to.</param>
     /// <param name="options">The threefry mode and RNG separator; null for JAX's and Flax's defaults.</param>
-    public Variables Init(PrngKey key, TIn input, LinenOptions? options = null) => InitWithOutput(key, input, options).Variables;
+    /// <param name="cancellationToken">Stops a long run (between scan steps); checked before anything runs.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public Variables Init(PrngKey key, TIn input, LinenOptions? options = null, CancellationToken cancellationToken = default) =>
+        InitWithOutput(key, input, options, cancellationToken).Variables;
 
     /// <summary>Flax's <c>model.init(rngs, x)</c> with named RNG streams, such as <c>{"params": k1, "dropout": k2}</c>.</summary>
     /// <param name="rngs">The streams; keys are used unchanged.</param>
     /// <param name="input">An input of the shape the module will be applied to.</param>
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
-    public Variables Init(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null) =>
-        InitWithOutput(rngs, input, options).Variables;
+    /// <param name="cancellationToken">Stops a long run (between scan steps); checked before anything runs.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public Variables Init(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null, CancellationToken cancellationToken = default) =>
+        InitWithOutput(rngs, input, options, cancellationToken).Variables;
 
     /// <summary>Flax's <c>model.init_with_output(key, x)</c>: the output of the init run and the variables.</summary>
     /// <param name="key">The <c>params</c> stream's key.</param>
     /// <param name="input">The input.</param>
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
-    public (TOut Output, Variables Variables) InitWithOutput(PrngKey key, TIn input, LinenOptions? options = null) =>
-        InitWithOutput(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, input, options);
+    /// <param name="cancellationToken">Stops a long run (between scan steps); checked before anything runs.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public (TOut Output, Variables Variables) InitWithOutput(PrngKey key, TIn input, LinenOptions? options = null, CancellationToken cancellationToken = default) =>
+        InitWithOutput(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, input, options, cancellationToken);
 
     /// <summary>Flax's <c>model.init_with_output(rngs, x)</c> with named RNG streams.</summary>
     /// <param name="rngs">The streams; keys are used unchanged.</param>
     /// <param name="input">The input.</param>
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
-    public (TOut Output, Variables Variables) InitWithOutput(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null) =>
-        InitWithOutput(rngs, input, options, Call);
+    /// <param name="cancellationToken">Stops a long run (between scan steps); checked before anything runs.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public (TOut Output, Variables Variables) InitWithOutput(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null, CancellationToken cancellationToken = default) =>
+        InitWithOutput(rngs, input, options, Call, cancellationToken);
 
     /// <summary>
     /// <c>init_with_output</c> running <paramref name="call"/> in place of <see cref="Call(Scope, TIn)"/>: how a module
     /// passes per-call options (threads, cancellation) to its computation without keeping them on the module, which
     /// holds hyperparameters only and may serve several callers at once.
     /// </summary>
-    private protected (TOut Output, Variables Variables) InitWithOutput(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options, Func<Scope, TIn, TOut> call)
+    private protected (TOut Output, Variables Variables) InitWithOutput(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options, Func<Scope, TIn, TOut> call, CancellationToken cancellationToken)
     {
-        InitReport<TOut> report = InitWithReport(rngs, input, options, call);
+        InitReport<TOut> report = InitWithReport(rngs, input, options, call, cancellationToken);
         return (report.Output, report.Variables);
     }
 
@@ -59,20 +68,25 @@ public abstract class Module<TIn, TOut> : Module
     /// <param name="key">The <c>params</c> stream's key.</param>
     /// <param name="input">The input.</param>
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
-    public InitReport<TOut> InitWithReport(PrngKey key, TIn input, LinenOptions? options = null) =>
-        InitWithReport(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, input, options);
+    /// <param name="cancellationToken">Stops a long run (between scan steps); checked before anything runs.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public InitReport<TOut> InitWithReport(PrngKey key, TIn input, LinenOptions? options = null, CancellationToken cancellationToken = default) =>
+        InitWithReport(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, input, options, cancellationToken);
 
-    /// <summary><see cref="InitWithReport(PrngKey, TIn, LinenOptions?)"/> with named RNG streams.</summary>
+    /// <summary><see cref="InitWithReport(PrngKey, TIn, LinenOptions?, CancellationToken)"/> with named RNG streams.</summary>
     /// <param name="rngs">The streams; keys are used unchanged.</param>
     /// <param name="input">The input.</param>
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
-    public InitReport<TOut> InitWithReport(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null) =>
-        InitWithReport(rngs, input, options, Call);
+    /// <param name="cancellationToken">Stops a long run (between scan steps); checked before anything runs.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public InitReport<TOut> InitWithReport(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options = null, CancellationToken cancellationToken = default) =>
+        InitWithReport(rngs, input, options, Call, cancellationToken);
 
-    private InitReport<TOut> InitWithReport(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options, Func<Scope, TIn, TOut> call)
+    private InitReport<TOut> InitWithReport(IReadOnlyDictionary<string, PrngKey> rngs, TIn input, LinenOptions? options, Func<Scope, TIn, TOut> call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rngs);
-        var store = new VariableStore(Variables.Empty, mutable: true, initializing: true);
+        cancellationToken.ThrowIfCancellationRequested();
+        var store = new VariableStore(Variables.Empty, mutable: true, initializing: true) { Cancellation = cancellationToken };
         TOut output = call(Scope.CreateRoot(store, rngs, ClassName, options ?? LinenOptions.Default), input);
         return new InitReport<TOut>(output, store.Root, [.. store.NotJaxBits]);
     }
@@ -88,22 +102,28 @@ public abstract class Module<TIn, TOut> : Module
     /// <exception cref="ApplyScopeInvalidVariablesTypeError">A top-level entry is an array rather than a collection.</exception>
     /// <exception cref="ScopeParamNotFoundError">A param is missing.</exception>
     /// <exception cref="ScopeParamShapeError">A param has another shape than the module asks for.</exception>
-    public TOut Apply(Variables variables, TIn input, LinenOptions? options = null) => Apply(variables, input, null, options);
+    /// <param name="cancellationToken">Stops a long run (between scan steps); checked before anything runs.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public TOut Apply(Variables variables, TIn input, LinenOptions? options = null, CancellationToken cancellationToken = default) =>
+        Apply(variables, input, null, options, cancellationToken);
 
-    /// <summary>Flax's <c>model.apply(variables, x, rngs=...)</c>: as <see cref="Apply(Variables, TIn, LinenOptions?)"/>, with RNG streams for modules that ask for keys (dropout, say).</summary>
+    /// <summary>Flax's <c>model.apply(variables, x, rngs=...)</c>: as <see cref="Apply(Variables, TIn, LinenOptions?, CancellationToken)"/>, with RNG streams for modules that ask for keys (dropout, say).</summary>
     /// <param name="variables">The variables <c>Init</c> returned.</param>
     /// <param name="input">The input.</param>
     /// <param name="rngs">The streams, or null for none.</param>
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops a long run (between scan steps); checked before anything runs.</param>
     /// <exception cref="ApplyScopeInvalidVariablesStructureError">The variables are <c>{"params": {"params": ...}}</c>.</exception>
     /// <exception cref="ApplyScopeInvalidVariablesTypeError">A top-level entry is an array rather than a collection.</exception>
-    public TOut Apply(Variables variables, TIn input, IReadOnlyDictionary<string, PrngKey>? rngs, LinenOptions? options = null) =>
-        Apply(variables, input, rngs, options, Call);
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public TOut Apply(Variables variables, TIn input, IReadOnlyDictionary<string, PrngKey>? rngs, LinenOptions? options = null, CancellationToken cancellationToken = default) =>
+        Apply(variables, input, rngs, options, Call, cancellationToken);
 
-    /// <summary><c>apply</c> running <paramref name="call"/> in place of <see cref="Call(Scope, TIn)"/> (see <see cref="InitWithOutput(IReadOnlyDictionary{string, PrngKey}, TIn, LinenOptions?, Func{Scope, TIn, TOut})"/>).</summary>
-    private protected TOut Apply(Variables variables, TIn input, IReadOnlyDictionary<string, PrngKey>? rngs, LinenOptions? options, Func<Scope, TIn, TOut> call)
+    /// <summary><c>apply</c> running <paramref name="call"/> in place of <see cref="Call(Scope, TIn)"/> (see <see cref="InitWithOutput(IReadOnlyDictionary{string, PrngKey}, TIn, LinenOptions?, Func{Scope, TIn, TOut}, CancellationToken)"/>).</summary>
+    private protected TR Apply<TR>(Variables variables, TIn input, IReadOnlyDictionary<string, PrngKey>? rngs, LinenOptions? options, Func<Scope, TIn, TR> call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(variables);
+        cancellationToken.ThrowIfCancellationRequested();
 
         // Flax's apply guesses that a "params" entry inside "params" is a doubled level, before checking types.
         if (variables.TryGetDict(["params"], out Variables? parameters) && parameters.ContainsKey("params"))
@@ -119,7 +139,7 @@ public abstract class Module<TIn, TOut> : Module
             }
         }
 
-        var store = new VariableStore(variables, mutable: false, initializing: false);
+        var store = new VariableStore(variables, mutable: false, initializing: false) { Cancellation = cancellationToken };
         return call(Scope.CreateRoot(store, rngs, ClassName, options ?? LinenOptions.Default), input);
     }
 

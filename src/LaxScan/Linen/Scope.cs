@@ -55,10 +55,16 @@ public sealed partial class Scope
     public string ModuleName { get; }
 
     /// <summary>The <see cref="TraceContext.Depth"/> at which the root of this scope tree was made.</summary>
-    public int TraceDepth { get; }
+    internal int TraceDepth { get; }
 
     /// <summary>The options of the init or apply call that made this scope.</summary>
     public LinenOptions Options { get; }
+
+    /// <summary>
+    /// The token passed to the <c>Init</c> or <c>Apply</c> call that runs this module (the same in every scope of the
+    /// run): a module whose call runs long checks it between steps, as the built-in scans do.
+    /// </summary>
+    public CancellationToken CancellationToken => _store.Cancellation;
 
     /// <summary>Flax's <c>is_initializing()</c>: true inside <c>Init</c>, false inside <c>Apply</c>.</summary>
     public bool IsInitializing => _store.Initializing;

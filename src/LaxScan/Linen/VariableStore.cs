@@ -15,6 +15,9 @@ internal sealed class VariableStore(Variables root, bool mutable, bool initializ
     /// <summary>Flax's <c>initializing</c> flag.</summary>
     public bool Initializing { get; } = initializing;
 
+    /// <summary>The token of the init or apply call: every scope of the run sees it (<see cref="Scope.CancellationToken"/>).</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>
     /// The paths (<c>params/cell/hi/kernel</c>) of the params this init made with an initializer that does not give JAX's
     /// bits (<see cref="Nn.Initializers.IsJaxBitExact"/>), in creation order.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using LaxScan.Kernels;
 using LaxScan.Linen;
 using LaxScan.Nn;
@@ -57,31 +58,53 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
     /// <summary>W's shape, (H, H).</summary>
     public Shape WeightShape => new(Hidden, Hidden);
 
-    /// <summary><c>init(key, x)</c> with per-call options: threads and cancellation (an observer given here sees init's run).</summary>
+    /// <summary><c>init(key, x)</c> with per-call options: threads (an observer given here sees init's run).</summary>
     /// <param name="key">The <c>params</c> stream's key.</param>
     /// <param name="x">An input of shape (H,) or (B, H).</param>
-    /// <param name="run">Threads, cancellation and step observer for this call.</param>
+    /// <param name="run">Threads and step observer for this call.</param>
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops the run between steps; checked before anything runs.</param>
     /// <returns>The variables, <c>{"params": {"W": (H, H)}}</c>.</returns>
-    public Variables Init(PrngKey key, NDArray<float> x, LaxScanRunOptions run, LinenOptions? options = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public Variables Init(PrngKey key, NDArray<float> x, LaxScanRunOptions run, LinenOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return InitWithOutput(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, x, options, (scope, input) => Run(scope, input, run)).Variables;
+        return InitWithOutput(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, x, options, (scope, input) => Run(scope, input, run), cancellationToken).Variables;
     }
 
-    /// <summary><c>apply(variables, x)</c> with per-call options: threads, cancellation and a step observer.</summary>
+    /// <summary><c>apply(variables, x)</c> with per-call options: threads and a step observer.</summary>
     /// <param name="variables">The variables, <c>{"params": {"W": (H, H)}}</c>.</param>
     /// <param name="x">The input, shape (H,) or (B, H).</param>
-    /// <param name="run">Threads, cancellation and step observer for this call.</param>
+    /// <param name="run">Threads and step observer for this call.</param>
     /// <param name="options">The threefry mode and RNG separator; null for the defaults.</param>
+    /// <param name="cancellationToken">Stops the run between steps (and between blocks of rows of a large batch); checked before anything runs, also for T = 0.</param>
     /// <returns>The final carry, the shape of x.</returns>
     /// <exception cref="ScopeParamShapeError">W's shape is not (H, H).</exception>
-    /// <exception cref="OperationCanceledException">The run's token was cancelled.</exception>
-    public NDArray<float> Apply(Variables variables, NDArray<float> x, LaxScanRunOptions run, LinenOptions? options = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public NDArray<float> Apply(Variables variables, NDArray<float> x, LaxScanRunOptions run, LinenOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return Apply(variables, x, null, options, (scope, input) => Run(scope, input, run));
+        return Apply(variables, x, null, options, (scope, input) => Run(scope, input, run), cancellationToken);
     }
+
+    /// <summary>
+    /// <c>apply(variables, x)</c> into <paramref name="destination"/>: x holds one input (H values) or B inputs of H
+    /// values, row after row, and the final carries go to <paramref name="destination"/> (the same length), so no
+    /// result array is allocated.
+    /// </summary>
+    internal void Apply(Variables variables, ReadOnlySpan<float> x, Span<float> destination, LaxScanRunOptions run, LinenOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        int batch = CheckInput(x.Length, destination.Length);
+
+        // Flax's apply (its checks of the variables, W's shape, the release) resolves W; the recurrence runs on the spans.
+        NDArray<float> w = Apply(variables, (NDArray<float>)null!, null, options, (scope, _) => Weights(scope), cancellationToken);
+        Recur(w, x, destination, batch, run, cancellationToken);
+    }
+
+    /// <summary>W as <c>init</c> makes it, without running the recurrence (W does not depend on x or T).</summary>
+    internal Variables InitWeights(PrngKey key, LinenOptions? options, CancellationToken cancellationToken) =>
+        InitWithOutput(new Dictionary<string, PrngKey>(StringComparer.Ordinal) { ["params"] = key }, (NDArray<float>)null!, options, (scope, _) => Weights(scope), cancellationToken).Variables;
 
     /// <inheritdoc />
     protected override NDArray<float> Call(Scope scope, NDArray<float> input) => Run(scope, input, LaxScanRunOptions.Default);
@@ -91,6 +114,15 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(input);
         int batch = CheckInput(input.Shape);
+        NDArray<float> w = Weights(scope);
+        var carry = new NDArray<float>(input.Shape);
+        Recur(w, input.Span, carry.Span, batch, run, scope.CancellationToken);
+        return carry;
+    }
+
+    /// <summary>The param W, made once, outside the scan, as the seed writes it; in apply, the release is checked first.</summary>
+    private NDArray<float> Weights(Scope scope)
+    {
         if (!scope.IsInitializing)
         {
             // Once per call, before the scan: a release whose x @ W LaxScan cannot reproduce is refused, not guessed.
@@ -99,20 +131,53 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
         }
 
         // Outside the scan body, as the seed writes it: a param made inside the body is a JaxTransformError.
-        NDArray<float> w = scope.Param("W", Initializers.LecunNormal(), WeightShape);
+        return scope.Param("W", Initializers.LecunNormal(), WeightShape);
+    }
+
+    /// <summary>
+    /// <c>carry = tanh(x @ W)</c>, then T steps of <c>carry = tanh(carry @ W)</c>, the final carry in
+    /// <paramref name="destination"/>. The two state buffers are the destination and one rented spare, starting so that
+    /// the last step lands in the destination: nothing is allocated per step, and the result is not copied.
+    /// </summary>
+    private void Recur(NDArray<float> w, ReadOnlySpan<float> x, Span<float> destination, int batch, LaxScanRunOptions run, CancellationToken cancel)
+    {
+        cancel.ThrowIfCancellationRequested();
 
         // The panel copy of W pays back over a few steps, not for init's single product.
         using var gemv = new GemvOperator(w, run.Threads, null, run.Team, panels: Steps >= 2, batchHint: batch);
-        var carry = new NDArray<float>(input.Shape);
-        var spare = new NDArray<float>(input.Shape);
-        CancellationToken cancel = run.CancellationToken;
-        cancel.ThrowIfCancellationRequested();
-        bool tiny = gemv.RunOwned<GemvEpilogues.Tanh>(input.Data, carry.Data, batch, xClean: false, cancel);
-        run.OnStep?.Invoke(0, carry.Span);
 
-        var body = new Recurrence(gemv, carry, spare, batch, tiny, run.OnStep, cancel);
-        Lax.ScanInPlace(ref body, Steps);
-        return body.Carry;
+        // x may be the destination itself (h = f(h)): then it is read from a copy, as every output reads all of x.
+        float[]? xCopy = x.Overlaps(destination) ? ArrayPool<float>.Shared.Rent(x.Length) : null;
+        float[]? rented = Steps > 0 ? ArrayPool<float>.Shared.Rent(destination.Length) : null;
+        try
+        {
+            if (xCopy is not null)
+            {
+                x.CopyTo(xCopy);
+                x = xCopy.AsSpan(0, x.Length);
+            }
+
+            // Step 0 writes the buffer that the T swaps after it leave in the destination.
+            Span<float> spare = rented is null ? default : rented.AsSpan(0, destination.Length);
+            Span<float> first = Steps % 2 == 0 ? destination : spare;
+            Span<float> second = Steps % 2 == 0 ? spare : destination;
+            bool tiny = gemv.RunOwned<GemvEpilogues.Tanh>(x, first, batch, xClean: false, cancel);
+            run.OnStep?.Invoke(0, first);
+            var body = new Recurrence(gemv, first, second, batch, tiny, run.OnStep, cancel);
+            Lax.ScanInPlace(ref body, Steps);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+
+            if (xCopy is not null)
+            {
+                ArrayPool<float>.Shared.Return(xCopy);
+            }
+        }
     }
 
     /// <summary>
@@ -120,20 +185,20 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
     /// aliases the input it reads), and whether the carry holds a tiny value comes from the kernel's own store, so
     /// the next step need not scan it again.
     /// </summary>
-    private struct Recurrence(GemvOperator gemv, NDArray<float> carry, NDArray<float> spare, int batch, bool tiny, StepObserver? observe, CancellationToken cancel) : IScanBody
+    private ref struct Recurrence(GemvOperator gemv, Span<float> carry, Span<float> spare, int batch, bool tiny, StepObserver? observe, CancellationToken cancel) : IScanBody
     {
-        private NDArray<float> _carry = carry;
-        private NDArray<float> _spare = spare;
+        private Span<float> _carry = carry;
+        private Span<float> _spare = spare;
         private bool _tiny = tiny;
-
-        public readonly NDArray<float> Carry => _carry;
 
         public void Step(long step)
         {
             cancel.ThrowIfCancellationRequested();
-            _tiny = gemv.RunOwned<GemvEpilogues.Tanh>(_carry.Data, _spare.Data, batch, xClean: !_tiny, cancel);
-            (_carry, _spare) = (_spare, _carry);
-            observe?.Invoke(step + 1, _carry.Span);
+            _tiny = gemv.RunOwned<GemvEpilogues.Tanh>(_carry, _spare, batch, xClean: !_tiny, cancel);
+            Span<float> next = _spare;
+            _spare = _carry;
+            _carry = next;
+            observe?.Invoke(step + 1, _carry);
         }
     }
 
@@ -155,5 +220,24 @@ public sealed class LaxScanModule : Module<NDArray<float>, NDArray<float>>
         }
 
         return shape.Rank == 1 ? 1 : shape[0];
+    }
+
+    /// <summary>The batch a flat x of <paramref name="length"/> values holds (H values per row), checked against the destination's length.</summary>
+    /// <exception cref="ArgumentException">x is empty or not a whole number of rows, or the destination's length differs.</exception>
+    internal int CheckInput(int length, int destinationLength)
+    {
+        if (length == 0 || length % Hidden != 0)
+        {
+            ThrowHelper.ThrowArgument(
+                $"LaxScanModule(hidden={Hidden}) takes x of {Hidden} values, or B rows of {Hidden} values one after another, but x has {length}; the module does not project inputs",
+                "x");
+        }
+
+        if (destinationLength != length)
+        {
+            ThrowHelper.ThrowArgument($"the destination must have x's length, {length}, but has {destinationLength}", "destination");
+        }
+
+        return length / Hidden;
     }
 }

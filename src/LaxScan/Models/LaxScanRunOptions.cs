@@ -3,13 +3,13 @@ using LaxScan.Threading;
 namespace LaxScan.Models;
 
 /// <summary>
-/// How one <see cref="LaxScanModule"/> call runs: threads, cancellation and the step observer. They belong to the
-/// call, not to the module (which holds hyperparameters only), so one module can serve many callers at once, each
-/// with its own options.
+/// How one <see cref="LaxScanModule"/> call runs: threads and the step observer. They belong to the call, not to the
+/// module (which holds hyperparameters only), so one module can serve many callers at once, each with its own
+/// options. Cancellation is the call's <see cref="CancellationToken"/> parameter, as everywhere in LaxScan.
 /// </summary>
 public sealed record LaxScanRunOptions
 {
-    /// <summary>Automatic threads, no cancellation, no observer.</summary>
+    /// <summary>Automatic threads, no observer.</summary>
     public static LaxScanRunOptions Default { get; } = new();
 
     /// <summary>
@@ -18,9 +18,6 @@ public sealed record LaxScanRunOptions
     /// capped at the processor count. The bits are the same either way.
     /// </summary>
     public int Threads { get; init; }
-
-    /// <summary>Stops a long run between steps (and between blocks of rows of a large batch) with an <see cref="OperationCanceledException"/>.</summary>
-    public CancellationToken CancellationToken { get; init; }
 
     /// <summary>
     /// Called with the carry after <c>tanh(x @ W)</c> (step 0) and after each scan step (1..T): the scan's per-step

@@ -48,9 +48,6 @@ public sealed record RecurrentModel(RecurrentCellKind Cell, int Hidden)
     /// <summary>Threads per GEMV: 0 picks by size. The bits are the same for every count.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Stops a long run between steps.</summary>
-    public CancellationToken CancellationToken { get; init; }
-
     /// <summary>Sees the carry after every step of every RNN (the forward RNN's steps first).</summary>
     public RnnStepObserver? OnStep { get; init; }
 
@@ -77,8 +74,13 @@ public sealed record RecurrentModel(RecurrentCellKind Cell, int Hidden)
     /// <c>model.init(key, x)</c> for inputs with <paramref name="inputFeatures"/> features: the variables, and the params
     /// that are not JAX's bits (the recurrent kernels, unless <see cref="RecurrentKernelInit"/> is bit-exact).
     /// </summary>
+    /// <param name="key">The <c>params</c> stream's key.</param>
+    /// <param name="inputFeatures">F, the inputs' features.</param>
+    /// <param name="options">The threefry mode, RNG separator and JAX release; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked before anything runs and between steps of init's run.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
-    public InitReport<NDArray<float>> Init(PrngKey key, int inputFeatures, LinenOptions? options = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public InitReport<NDArray<float>> Init(PrngKey key, int inputFeatures, LinenOptions? options = null, CancellationToken cancellationToken = default)
     {
         if (inputFeatures < 1)
         {
@@ -88,33 +90,35 @@ public sealed record RecurrentModel(RecurrentCellKind Cell, int Hidden)
         var x = new NDArray<float>(new Shape(1, inputFeatures));
         if (Bidirectional)
         {
-            InitReport<BidirectionalOutput> bi = CreateBidirectional().InitWithReport(key, x, options);
+            InitReport<BidirectionalOutput> bi = CreateBidirectional().InitWithReport(key, x, options, cancellationToken);
             return new InitReport<NDArray<float>>(bi.Output.Outputs, bi.Variables, bi.NotJaxBits);
         }
 
-        InitReport<RnnOutput> one = CreateRnn().InitWithReport(key, x, options);
+        InitReport<RnnOutput> one = CreateRnn().InitWithReport(key, x, options, cancellationToken);
         return new InitReport<NDArray<float>>(one.Output.Outputs, one.Variables, one.NotJaxBits);
     }
 
     /// <summary><c>model.apply(variables, inputs, ...)</c>: the outputs and, with return_carry, the carries by name.</summary>
     /// <param name="variables">The variables, as a Flax checkpoint holds them.</param>
     /// <param name="input">The inputs and call arguments; <c>Reverse</c> and <c>KeepOrder</c> apply to a one-way RNN.</param>
+    /// <param name="cancellationToken">Checked before anything runs and before every step.</param>
     /// <returns>The outputs, and the carries (<c>carry</c>, or <c>forward</c> and <c>backward</c>) when asked for.</returns>
-    public RecurrentResult Apply(Variables variables, RnnInput input)
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public RecurrentResult Apply(Variables variables, RnnInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(variables);
         ArgumentNullException.ThrowIfNull(input);
         if (Bidirectional)
         {
-            BidirectionalOutput bi = CreateBidirectional().Apply(variables, input);
+            BidirectionalOutput bi = CreateBidirectional().Apply(variables, input, cancellationToken: cancellationToken);
             return new RecurrentResult(bi.Outputs, bi.ForwardCarry is null ? null : [("forward", bi.ForwardCarry), ("backward", bi.BackwardCarry!)]);
         }
 
-        RnnOutput one = CreateRnn().Apply(variables, input);
+        RnnOutput one = CreateRnn().Apply(variables, input, cancellationToken: cancellationToken);
         return new RecurrentResult(one.Outputs, one.Carry is null ? null : [("carry", one.Carry)]);
     }
 
-    private Rnn CreateRnn() => new(CreateCell()) { CancellationToken = CancellationToken, OnStep = OnStep };
+    private Rnn CreateRnn() => new(CreateCell()) { OnStep = OnStep };
 
     private Bidirectional CreateBidirectional()
     {
@@ -127,8 +131,8 @@ public sealed record RecurrentModel(RecurrentCellKind Cell, int Hidden)
         };
         RnnStepObserver? backward = OnStep is null ? null : (step, c, h) => OnStep(offset + step, c, h);
         return new Bidirectional(
-            new Rnn(CreateCell()) { CancellationToken = CancellationToken, OnStep = forward },
-            new Rnn(CreateCell()) { CancellationToken = CancellationToken, OnStep = backward });
+            new Rnn(CreateCell()) { OnStep = forward },
+            new Rnn(CreateCell()) { OnStep = backward });
     }
 }
 

@@ -31,7 +31,7 @@ public sealed record InitializerOptions
     public int? OutAxis { get; init; }
 
     /// <summary>The JAX names of the options that are set.</summary>
-    public IEnumerable<string> SetNames()
+    internal IEnumerable<string> SetNames()
     {
         if (Stddev is not null) { yield return "stddev"; }
         if (Scale is not null) { yield return "scale"; }

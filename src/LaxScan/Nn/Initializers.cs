@@ -179,7 +179,7 @@ public static partial class Initializers
     /// <summary>The options (JAX's keyword names, such as <c>stddev</c> or <c>in_axis</c>) that <see cref="ByName(string, InitializerOptions?)"/> accepts for a name.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <exception cref="ArgumentException">The name is unknown.</exception>
-    public static IReadOnlyList<string> OptionsOf(string name) => name switch
+    internal static IReadOnlyList<string> OptionsOf(string name) => name switch
     {
         "normal" => ["stddev"],
         "uniform" => ["scale"],

@@ -20,14 +20,17 @@ public enum SimdTier
     Vector512 = 512,
 }
 
-/// <summary>Which <see cref="SimdTier"/> this machine runs, and a switch to force a narrower one.</summary>
+/// <summary>
+/// Which <see cref="SimdTier"/> this machine runs: a diagnostic (every tier gives the same bits). The environment
+/// variable <c>LAXSCAN_SIMD</c> (<c>scalar</c>, <c>128</c>, <c>256</c>, <c>512</c>) caps it for the whole process.
+/// </summary>
 public static class SimdTiers
 {
     /// <summary>
     /// The environment variable that caps the tier (<c>scalar</c>, <c>128</c>, <c>256</c>, <c>512</c>), so every
     /// kernel can be run and compared at every width on one machine. <c>DOTNET_EnableAVX512=0</c> and friends cap it too.
     /// </summary>
-    public const string EnvironmentVariable = "LAXSCAN_SIMD";
+    internal const string EnvironmentVariable = "LAXSCAN_SIMD";
 
     // Read once. A bad value is kept as its message rather than thrown here: an exception in a type initializer
     // would surface as TypeInitializationException and leave SimdTiers unusable for the rest of the process. Two

@@ -30,14 +30,14 @@ public static partial class XlaMath
     /// Flushes a subnormal to a zero of the same sign, as XLA:CPU's FTZ/DAZ mode does; other values are unchanged.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float FlushToZero(float x)
+    internal static float FlushToZero(float x)
     {
         uint bits = BitConverter.SingleToUInt32Bits(x);
         return (bits & AbsMask) < SmallestNormalBits ? BitConverter.UInt32BitsToSingle(bits & SignMask) : x;
     }
 
     /// <summary>Whether <paramref name="x"/> is a nonzero subnormal.</summary>
-    public static bool IsSubnormal(float x)
+    internal static bool IsSubnormal(float x)
     {
         uint abs = BitConverter.SingleToUInt32Bits(x) & AbsMask;
         return abs != 0 && abs < SmallestNormalBits;

@@ -9,7 +9,7 @@ namespace LaxScan.Random;
 /// The Threefry-2x32 block cipher with 20 rounds (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3",
 /// the Random123 reference), the hash under every JAX key and random bit.
 /// </summary>
-public static class Threefry2x32
+internal static class Threefry2x32
 {
     // The Skein key-schedule parity constant: ks[2] = k0 ^ k1 ^ this.
     private const uint Parity = 0x1BD1_1BDA;

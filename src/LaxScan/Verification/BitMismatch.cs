@@ -10,7 +10,7 @@ namespace LaxScan.Verification;
 /// <param name="LaxScan">LaxScan's value.</param>
 /// <param name="Ulps">For float32: how many representable floats lie between the two (0 for +0 against -0); null for integers, bytes, or a NaN against a number.</param>
 /// <param name="Kind">What the values are: <c>f32</c>, <c>u32</c>, <c>u64</c>, <c>byte</c>, <c>length</c> (the counts of values), or <c>sha256</c> (the first 8 bytes of each digest).</param>
-public sealed record BitMismatch(string Field, long Index, ulong Jax, ulong LaxScan, long? Ulps, string Kind)
+internal sealed record BitMismatch(string Field, long Index, ulong Jax, ulong LaxScan, long? Ulps, string Kind)
 {
     /// <summary>The mismatch as one line: <c>out[5]: jax 0x3F800000, laxscan 0x3F7FFFFF (1 ulp)</c>.</summary>
     public override string ToString()

@@ -6,7 +6,7 @@ namespace LaxScan.Verification;
 /// One case of a bundle's <c>cases.json</c>: its id, its kind, and its fields as the harness wrote them, with typed
 /// readers that name the case and the field when the value is not what the schema says.
 /// </summary>
-public sealed class BundleCase
+internal sealed class BundleCase
 {
     internal BundleCase(string id, string kind, JsonElement fields)
     {

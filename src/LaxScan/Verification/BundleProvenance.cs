@@ -7,7 +7,7 @@ namespace LaxScan.Verification;
 /// else from <c>truth.json</c>'s <c>meta</c> (its <c>jax</c> and <c>jaxlib</c> fields and the <c>Model name:</c> line of
 /// its <c>lscpu</c> text).
 /// </summary>
-public sealed class BundleProvenance
+internal sealed class BundleProvenance
 {
     private BundleProvenance(string? jax, string? jaxlib, string? cpu, JsonElement? document)
     {

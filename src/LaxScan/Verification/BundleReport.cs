@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LaxScan.Verification;
 
 /// <summary>The outcome of checking one bundle: every case's report, the counts, and the summary line.</summary>
-public sealed class BundleReport
+internal sealed class BundleReport
 {
     internal BundleReport(ReferenceBundle bundle, JaxVersion version, bool versionFromBundle, IReadOnlyList<CaseReport> cases)
     {

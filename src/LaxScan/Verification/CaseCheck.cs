@@ -4,7 +4,7 @@ namespace LaxScan.Verification;
 /// One case being checked: what a <see cref="ICaseHandler"/> reads (the case, JAX's result, the JAX release whose rules
 /// apply) and the comparisons it reports through, which record every element whose bits differ.
 /// </summary>
-public sealed class CaseCheck
+internal sealed class CaseCheck
 {
     private readonly List<BitMismatch> _listed = [];
     private readonly List<string> _notes = [];
@@ -29,7 +29,7 @@ public sealed class CaseCheck
     public JaxVersion Version { get; }
 
     /// <summary>
-    /// The verification's cancellation (<see cref="VerifyOptions.CancellationToken"/>): a handler passes it to every
+    /// The verification's cancellation (the token given to <see cref="Verifier.Verify"/>): a handler passes it to every
     /// library call that takes one, so a case of many steps stops inside the case, not only between cases.
     /// </summary>
     public CancellationToken CancellationToken { get; }

@@ -4,7 +4,7 @@ namespace LaxScan.Verification;
 /// The case kinds LaxScan can check, one handler per kind. A new kind adds its handler file to this folder and one
 /// line here; its Python side is <c>reference/jax/kinds/NAME.py</c> (see <c>reference/jax/README.md</c>).
 /// </summary>
-public static class CaseHandlers
+internal static class CaseHandlers
 {
     /// <summary>Every built-in handler.</summary>
     public static IReadOnlyList<ICaseHandler> Default { get; } =

@@ -1,7 +1,7 @@
 namespace LaxScan.Verification;
 
 /// <summary>What became of one case. Only the first five count toward a bundle's "P/Q cases bit-exact".</summary>
-public enum CaseStatus
+internal enum CaseStatus
 {
     /// <summary>Every compared bit equals JAX's.</summary>
     BitExact,
@@ -29,7 +29,7 @@ public enum CaseStatus
 }
 
 /// <summary>Helpers on <see cref="CaseStatus"/>.</summary>
-public static class CaseStatuses
+internal static class CaseStatuses
 {
     /// <summary>Whether the status counts toward "P/Q cases bit-exact".</summary>
     public static bool Counts(this CaseStatus status) => status <= CaseStatus.Failed;

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace LaxScan.Verification;
 
 /// <summary>One case's entry in <c>truth.json</c>'s <c>results</c>: what JAX returned, as bit patterns.</summary>
-public sealed class CaseTruth
+internal sealed class CaseTruth
 {
     private readonly string _caseId;
 

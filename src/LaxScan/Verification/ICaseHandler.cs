@@ -10,7 +10,7 @@ namespace LaxScan.Verification;
 /// the matching field in <see cref="CaseCheck.Truth"/>. It throws <see cref="NotSupportedException"/> for a case
 /// LaxScan refuses (the message says why) and <see cref="ReferenceBundleException"/> for a case that breaks the schema.
 /// </remarks>
-public interface ICaseHandler
+internal interface ICaseHandler
 {
     /// <summary>The case kind this handler checks, as <c>cases.json</c> spells it.</summary>
     string Kind { get; }

@@ -39,7 +39,7 @@ internal sealed class MissionCaseHandler : ICaseHandler
         }
         else
         {
-            variables = LaxScanFunctions.Params(c.Key(), hidden, new LaxScanOptions { Linen = linen, CancellationToken = check.CancellationToken });
+            variables = LaxScanFunctions.Params(c.Key(), hidden, new LaxScanOptions { Linen = linen }, check.CancellationToken);
             NDArray<float> w = variables.GetFloat32("params", "W");
             if (check.Truth.Has("W"))
             {
@@ -66,7 +66,7 @@ internal sealed class MissionCaseHandler : ICaseHandler
             observe = (step, state) => state.CopyTo(states.AsSpan(checked((int)(step * size)), size));
         }
 
-        NDArray<float> output = LaxScanFunctions.Apply(variables, x, hidden, steps, new LaxScanOptions { Linen = linen, OnStep = observe, CancellationToken = check.CancellationToken });
+        NDArray<float> output = LaxScanFunctions.Apply(variables, x, hidden, steps, new LaxScanOptions { Linen = linen, OnStep = observe }, check.CancellationToken);
         check.Float32("out", output);
         if (states is not null)
         {

@@ -9,7 +9,7 @@ namespace LaxScan.Verification;
 /// <c>reference/jax/capture.py</c>, <c>provenance.json</c> (versions, CPU, flags, and a sha256 of each data file).
 /// </summary>
 /// <remarks>The format is described in <c>reference/jax/README.md</c>.</remarks>
-public sealed class ReferenceBundle
+internal sealed class ReferenceBundle
 {
     private readonly Dictionary<string, CaseTruth> _results;
 

@@ -1,7 +1,7 @@
 namespace LaxScan.Verification;
 
 /// <summary>A reference bundle that cannot be read: a missing file, invalid JSON, a case or result that breaks the schema, a damaged file.</summary>
-public sealed class ReferenceBundleException : FormatException
+internal sealed class ReferenceBundleException : FormatException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What is wrong, naming the bundle and, where there is one, the case.</param>

@@ -5,7 +5,7 @@ namespace LaxScan.Verification;
 /// behind <c>laxscan verify</c> and the fixture tests.
 /// </summary>
 /// <param name="handlers">The case handlers, one per kind; null for <see cref="CaseHandlers.Default"/>.</param>
-public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
+internal sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
 {
     private readonly Dictionary<string, ICaseHandler> _handlers = (handlers ?? CaseHandlers.Default).ToDictionary(h => h.Kind, StringComparer.Ordinal);
 
@@ -31,8 +31,8 @@ public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
 
     /// <summary>Checks every case of the bundle.</summary>
     /// <exception cref="ReferenceBundleException">A case or result breaks the schema (the message names the bundle).</exception>
-    /// <exception cref="OperationCanceledException">The options' token was cancelled (checked between cases and, by the handlers, inside a long case).</exception>
-    public BundleReport Verify(ReferenceBundle bundle, VerifyOptions? options = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled (checked between cases and, by the handlers, inside a long case).</exception>
+    public BundleReport Verify(ReferenceBundle bundle, VerifyOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         options ??= VerifyOptions.Default;
@@ -40,8 +40,8 @@ public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
         var reports = new List<CaseReport>(bundle.Cases.Count);
         foreach (BundleCase c in bundle.Cases)
         {
-            options.CancellationToken.ThrowIfCancellationRequested();
-            reports.Add(Check(bundle, c, version, options));
+            cancellationToken.ThrowIfCancellationRequested();
+            reports.Add(Check(bundle, c, version, options, cancellationToken));
         }
 
         return new BundleReport(bundle, version, options.JaxVersion is null, reports);
@@ -49,15 +49,15 @@ public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
 
     /// <summary>Checks one case of the bundle (the fixture tests run each case as its own test).</summary>
     /// <exception cref="ReferenceBundleException">The case or its result breaks the schema.</exception>
-    public CaseReport VerifyCase(ReferenceBundle bundle, BundleCase bundleCase, VerifyOptions? options = null)
+    public CaseReport VerifyCase(ReferenceBundle bundle, BundleCase bundleCase, VerifyOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(bundleCase);
         options ??= VerifyOptions.Default;
-        return Check(bundle, bundleCase, VersionFor(bundle, options), options);
+        return Check(bundle, bundleCase, VersionFor(bundle, options), options, cancellationToken);
     }
 
-    private CaseReport Check(ReferenceBundle bundle, BundleCase c, JaxVersion version, VerifyOptions options)
+    private CaseReport Check(ReferenceBundle bundle, BundleCase c, JaxVersion version, VerifyOptions options, CancellationToken cancellationToken)
     {
         CaseReport Report(CaseStatus status, string? reason, CaseCheck? check = null) =>
             new(c.Id, c.Kind, status, reason, check?.Mismatches ?? [], check?.MismatchCount ?? 0);
@@ -78,7 +78,7 @@ public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
             return Report(CaseStatus.JaxFailed, "JAX failed on this case: " + LastLine(error));
         }
 
-        var check = new CaseCheck(c, truth, version.RulesVersion, Math.Max(0, options.MaxListedPerCase), options.CancellationToken);
+        var check = new CaseCheck(c, truth, version.RulesVersion, Math.Max(0, options.MaxListedPerCase), cancellationToken);
         try
         {
             handler.Check(check);
@@ -97,7 +97,7 @@ public sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
             return Report(CaseStatus.Failed, $"LaxScan failed: {e.GetType().Name}: {MessageOf(e)}", check);
         }
 
-        options.CancellationToken.ThrowIfCancellationRequested();
+        cancellationToken.ThrowIfCancellationRequested();
         if (check.SkipReason is { } skip)
         {
             return Report(CaseStatus.Skipped, skip, check);

@@ -1,7 +1,7 @@
 namespace LaxScan.Verification;
 
 /// <summary>How <see cref="Verifier"/> runs.</summary>
-public sealed record VerifyOptions
+internal sealed record VerifyOptions
 {
     /// <summary>All defaults: the bundle's own JAX version, 8 listed mismatches per case.</summary>
     public static VerifyOptions Default { get; } = new();
@@ -11,7 +11,4 @@ public sealed record VerifyOptions
 
     /// <summary>How many mismatching elements each case lists (all are counted).</summary>
     public int MaxListedPerCase { get; init; } = 8;
-
-    /// <summary>Stops between cases.</summary>
-    public CancellationToken CancellationToken { get; init; }
 }

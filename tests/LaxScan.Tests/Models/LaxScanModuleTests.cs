@@ -230,7 +230,6 @@ public class LaxScanModuleTests
         long seen = 0;
         var options = new LaxScanOptions
         {
-            CancellationToken = cts.Token,
             OnStep = (step, _) =>
             {
                 seen = step;
@@ -240,7 +239,7 @@ public class LaxScanModuleTests
                 }
             },
         };
-        Assert.Throws<OperationCanceledException>(() => LaxScanInModule(0, SeedX, 4, 1_000_000_000, options));
+        Assert.Throws<OperationCanceledException>(() => LaxScanInModule(0, SeedX, 4, 1_000_000_000, options, cts.Token));
         Assert.Equal(5, seen);
     }
 }
@@ -311,7 +310,7 @@ public class LaxScanModuleCallTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         var x = new NDArray<float>(new Shape(1000, 4));
-        Assert.Throws<OperationCanceledException>(() => LaxScanInModule(PrngKey.FromSeed(0), x, 4, 0, new LaxScanOptions { CancellationToken = cts.Token }));
+        Assert.Throws<OperationCanceledException>(() => LaxScanInModule(PrngKey.FromSeed(0), x, 4, 0, cancellationToken: cts.Token));
     }
 }
 

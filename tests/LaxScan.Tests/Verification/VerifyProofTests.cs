@@ -212,7 +212,7 @@ public class VerifyProofTests
         ReferenceBundle loaded = ReferenceBundle.Load(bundle.WriteTo(directory["long"]));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        Task verify = Task.Run(() => new Verifier().Verify(loaded, new VerifyOptions { CancellationToken = cancel.Token }));
+        Task verify = Task.Run(() => new Verifier().Verify(loaded, cancellationToken: cancel.Token));
 
         Assert.True(await Task.WhenAny(verify, Task.Delay(TimeSpan.FromMinutes(2))) == verify, "verify ran on two minutes after its token was cancelled");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => verify);

@@ -51,7 +51,7 @@ public static class FlipSequences
     /// <c>carries[length - 1]</c> with JAX's indexing (a negative index counts from the end), or -1 where the index is
     /// out of range and JAX's gather fills the carry with NaN.
     /// </summary>
-    public static long LastCarryStep(long length, int steps)
+    internal static long LastCarryStep(long length, int steps)
     {
         long index = length - 1;
         if (index < 0)

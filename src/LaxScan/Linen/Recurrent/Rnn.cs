@@ -16,6 +16,10 @@ namespace LaxScan.Linen.Recurrent;
 /// step. Padded steps are computed, as in Flax: their outputs are returned as they come.
 /// </para>
 /// <para>
+/// Cancellation: the token given to <c>Init</c> or <c>Apply</c> (<see cref="Scope.CancellationToken"/>) is checked
+/// before every step.
+/// </para>
+/// <para>
 /// One sequence <c>(T, F)</c> gives JAX's bits; a batch gives every row the bits of its own sequence (JAX's batched
 /// dots are matrix products, YNNPACK's from 8 rows up, with another summation order). See docs/parity.md.
 /// </para>
@@ -47,9 +51,6 @@ public sealed class Rnn : Module<RnnInput, RnnOutput>
 
     /// <summary><c>unroll</c>, passed to nn.scan: at least 1; it never changes the bits.</summary>
     public int Unroll { get; init; } = 1;
-
-    /// <summary>Stops a long run between steps with an <see cref="OperationCanceledException"/>.</summary>
-    public CancellationToken CancellationToken { get; init; }
 
     /// <summary>Sees the carry after every step (for progress or a trace).</summary>
     public RnnStepObserver? OnStep { get; init; }
@@ -108,7 +109,7 @@ public sealed class Rnn : Module<RnnInput, RnnOutput>
         int steps = shape[timeAxis];
         var hooks = new SequenceHooks
         {
-            Cancellation = CancellationToken,
+            Cancellation = scope.CancellationToken,
             OnStep = OnStep,
             KeepCarryAt = sliceCarry ? [.. lengths.Select(l => FlipSequences.LastCarryStep(l, steps))] : null,
         };

@@ -6,7 +6,7 @@ namespace LaxScan.Linen.Recurrent;
 /// <summary>
 /// The carry of a Flax recurrent cell: <c>h</c> alone for <c>SimpleCell</c>, <c>GRUCell</c> and <c>MGUCell</c>, the
 /// pair <c>(c, h)</c> in that order for <c>LSTMCell</c> and <c>OptimizedLSTMCell</c>. Each part has shape
-/// <c>(*batch, features)</c>. A tuple for <see cref="Lax.Scan{TCarry}(Func{TCarry, ValueTuple{TCarry, NDArray{float}}}, TCarry, long, bool)"/>'s carry checks.
+/// <c>(*batch, features)</c>. A tuple for <see cref="Lax.Scan{TCarry}(Func{TCarry, ValueTuple{TCarry, NDArray{float}}}, TCarry, long, bool, CancellationToken)"/>'s carry checks.
 /// </summary>
 public sealed class RnnCarry : IReadOnlyList<NDArray<float>>, ITuple
 {

@@ -51,7 +51,7 @@ public sealed class ScanModule<TCarry> : Module<(TCarry Carry, NDArray<float>? X
         if (Body is CellStep step && carry is RnnCarry rnnCarry && front is not null)
         {
             RecurrentCell cell = step.Cell;
-            var run = SequenceScan.Run(scope, cell, Options, rnnCarry, front, new SequenceHooks());
+            var run = SequenceScan.Run(scope, cell, Options, rnnCarry, front, new SequenceHooks { Cancellation = scope.CancellationToken });
             return ((TCarry)(object)run.Final, Axes.Move(run.Ys, 0, Options.OutAxes));
         }
 
@@ -70,8 +70,8 @@ public sealed class ScanModule<TCarry> : Module<(TCarry Carry, NDArray<float>? X
         }
 
         (TCarry final, NDArray<float>? ys) = front is null
-            ? Lax.Scan(c => Body.Invoke(scope.Lifted(Body.ClassName, streams), (c, null)), carry, length, Options.Reverse)
-            : Lax.Scan((c, x) => Body.Invoke(scope.Lifted(Body.ClassName, streams), (c, x)), carry, front, Options.Reverse);
+            ? Lax.Scan(c => Body.Invoke(scope.Lifted(Body.ClassName, streams), (c, null)), carry, length, Options.Reverse, scope.CancellationToken)
+            : Lax.Scan((c, x) => Body.Invoke(scope.Lifted(Body.ClassName, streams), (c, x)), carry, front, Options.Reverse, scope.CancellationToken);
         return (final, ys is null ? null : Axes.Move(ys, 0, Options.OutAxes));
     }
 

@@ -5,8 +5,8 @@ namespace LaxScan.Linen.Recurrent.Kernels;
 /// <summary>
 /// The one place the recurrent cells ask for "x @ W with XLA's bits": the Dense kernels of a cell that multiply the same
 /// x, laid side by side as one row of outputs. The only epilogue used is the identity (the bias adds and activations
-/// are elementwise ops after the dot in XLA at JAX 0.11.0, see docs/parity.md), so this sits on the public
-/// <see cref="GemvOperator.Multiply(float[], float[])"/> and <see cref="Gemv.MultiplyBatch"/>; the GEMV rewrite with
+/// are elementwise ops after the dot in XLA at JAX 0.11.0, see docs/parity.md), so this sits on
+/// <see cref="GemvOperator.Multiply(ReadOnlySpan{float}, Span{float})"/> and <see cref="Gemv.MultiplyBatch"/>; the GEMV rewrite with
 /// generic epilogues and one-pass N = 4H only has to change this file.
 /// </summary>
 /// <remarks>
