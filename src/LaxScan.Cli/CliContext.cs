@@ -69,18 +69,19 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFil
 
     /// <summary>Writes <paramref name="array"/> as a .npy file to an output path (to standard output when that is where it points).</summary>
     public void WriteArray<T>(string path, NDArray<T> array)
-        where T : unmanaged
-    {
-        if (Outputs.IsStandardOutput(path))
+        where T : unmanaged =>
+        Writing(path, () =>
         {
-            using OutputFile file = OpenStandardOutput();
-            NpyWriter.Write(file.Stream, array, Cancellation);
-            file.Commit();
-            return;
-        }
+            if (Outputs.IsStandardOutput(path))
+            {
+                using OutputFile file = OpenStandardOutput();
+                NpyWriter.Write(file.Stream, array, Cancellation);
+                file.Commit();
+                return;
+            }
 
-        Files.Write(path, array, Cancellation);
-    }
+            Files.Write(path, array, Cancellation);
+        });
 
     /// <summary>Writes variables as a Flax checkpoint to an output path.</summary>
     public void WriteVariables(string path, Variables variables)
@@ -91,15 +92,19 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFil
             return;
         }
 
-        Files.WriteVariables(path, variables, Cancellation);
+        Writing(path, () => Files.WriteVariables(path, variables, Cancellation));
     }
 
     /// <summary>Writes whole content (a PNG, say) to an output path.</summary>
     public void WriteBytes(string path, ReadOnlySpan<byte> bytes)
     {
-        using OutputFile file = Outputs.IsStandardOutput(path) ? OpenStandardOutput() : OutputFile.Create(path);
-        file.Write(bytes, Cancellation);
-        file.Commit();
+        byte[] content = bytes.ToArray();
+        Writing(path, () =>
+        {
+            using OutputFile file = Outputs.IsStandardOutput(path) ? OpenStandardOutput() : OutputFile.Create(path, Cancellation);
+            file.Write(content, Cancellation);
+            file.Commit();
+        });
     }
 
     /// <summary>Starts a .npy file written row by row (a trace) at an output path.</summary>
@@ -109,8 +114,29 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, IArrayFil
 
     /// <summary>Starts a .npy file written row by row, its rows indexed by the first <paramref name="rowAxes"/> axes.</summary>
     public NpyStreamWriter<T> CreateStream<T>(string path, Shape shape, int rowAxes)
-        where T : unmanaged =>
-        Outputs.IsStandardOutput(path) ? new NpyStreamWriter<T>(FlushedStandardOutput(), shape, rowAxes) : new NpyStreamWriter<T>(path, shape, rowAxes);
+        where T : unmanaged
+    {
+        NpyStreamWriter<T>? writer = null;
+        Writing(path, () => writer = Outputs.IsStandardOutput(path) ? new NpyStreamWriter<T>(FlushedStandardOutput(), shape, rowAxes) : new NpyStreamWriter<T>(path, shape, rowAxes, Cancellation));
+        return writer!;
+    }
+
+    /// <summary>
+    /// Runs a write to the output <paramref name="path"/>; a failure of the file system (a FIFO's reader gone, a full
+    /// device, no permission) becomes an error naming the option and the path (<see cref="CliOutputs.WriteFailure"/>).
+    /// Standard output's own failures already name it and pass through.
+    /// </summary>
+    public void Writing(string path, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !Outputs.IsStandardOutput(path))
+        {
+            throw Outputs.WriteFailure(path, e);
+        }
+    }
 
     /// <summary>
     /// Finishes a command: writes <paramref name="array"/> to <c>--out</c> when given, then the array as JSON (or its

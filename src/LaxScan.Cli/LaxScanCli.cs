@@ -56,6 +56,11 @@ internal static class LaxScanCli
                 return Fail(stderr, ExitCodes.Usage, $"no command given: {string.Join(' ', ["laxscan", .. CliHelp.PathOf(parsed)])} needs one of the commands above");
             }
 
+            if (UnknownSubcommand(parsed) is { } unknown)
+            {
+                return Fail(stderr, ExitCodes.Usage, unknown);
+            }
+
             return Fail(stderr, ExitCodes.Usage, string.Join("; ", parsed.Errors.Select(e => e.Message).Distinct()));
         }
 
@@ -138,6 +143,23 @@ internal static class LaxScanCli
         && parsed.UnmatchedTokens.Count == 0
         && parsed.Errors.Count == 1
         && !parsed.CommandResult.Children.Any();
+
+    /// <summary>
+    /// For a group given a word that is none of its commands (<c>laxscan rnadom split</c>): the unknown command first,
+    /// with the commands there are, instead of the parser's "Required command was not provided." followed by every
+    /// word it could not place.
+    /// </summary>
+    private static string? UnknownSubcommand(ParseResult parsed)
+    {
+        Command group = parsed.CommandResult.Command;
+        if (group.Subcommands.Count == 0 || group.Action is not null || parsed.UnmatchedTokens.Count == 0 || parsed.UnmatchedTokens[0].StartsWith('-'))
+        {
+            return null;
+        }
+
+        string where = string.Join(' ', ["laxscan", .. CliHelp.PathOf(parsed)]);
+        return $"unknown command '{parsed.UnmatchedTokens[0]}' for {where}; its commands are {string.Join(", ", group.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))} (see {where} --help)";
+    }
 
     private static int Fail(TextWriter stderr, int exitCode, string message)
     {

@@ -82,10 +82,12 @@ public sealed class NDArray<T> : INDArray where T : unmanaged
     }
 
     /// <summary>
-    /// The type and the values, numpy-style: <c>float32[2,3] [[0.5, -1., 0.25], [2., nan, -0.]]</c>. Floats are their
-    /// shortest round-trip digits (an integral one with its point, <c>nan</c>, <c>inf</c>, <c>1e-05</c>); an array of
-    /// more than 1000 elements shows the first and last 3 entries of each axis around <c>...</c>, as NumPy's default
-    /// print options (<c>threshold=1000</c>, <c>edgeitems=3</c>) do.
+    /// The type and the values: <c>float32[2,3] [[0.5, -1.0, 0.25], [2.0, nan, -0.0]]</c>. Each float32 is written as
+    /// NumPy writes a float32 scalar (<c>str(np.float32(x))</c>: shortest round-trip digits, <c>2.0</c>, <c>1e-05</c>,
+    /// <c>3.4028235e+38</c>, <c>nan</c>, <c>inf</c>); an array of more than 1000 elements shows the first and last 3
+    /// entries of each axis around <c>...</c>, as NumPy's default print options (<c>threshold=1000</c>,
+    /// <c>edgeitems=3</c>) do. The layout is not NumPy's array printing, which aligns columns and gives every element of
+    /// an array one precision (it prints 1e-05 as <c>9.9999997e-06</c> beside <c>3.4028235e+38</c>).
     /// </summary>
     public override string ToString() => NDArrayText.Format(this);
 

@@ -3,7 +3,12 @@ using System.Text;
 
 namespace LaxScan;
 
-/// <summary>The text of <see cref="NDArray{T}.ToString"/>: the type, then the values as NumPy prints them, summarised beyond 1000 elements.</summary>
+/// <summary>
+/// The text of <see cref="NDArray{T}.ToString"/>: the type, then the values in nested brackets, each float32 as NumPy
+/// prints a float32 scalar (<c>str(np.float32(x))</c>), summarised beyond 1000 elements as NumPy summarises. Not
+/// NumPy's array layout: NumPy aligns the columns of an array and gives all its elements one precision (so it prints
+/// 1e-05 as <c>9.9999997e-06</c> beside <c>3.4028235e+38</c>); here every element keeps its own shortest form.
+/// </summary>
 internal static class NDArrayText
 {
     // NumPy's default print options: summarise above `threshold` elements, keeping `edgeitems` at each end of an axis.
@@ -65,31 +70,58 @@ internal static class NDArrayText
             return;
         }
 
+        text.Append(Float32(x));
+    }
+
+    /// <summary>
+    /// A float32 as NumPy's <c>str(np.float32(x))</c> writes it (numpy/core/src/multiarray/scalartypes.c.src, the
+    /// float repr): the shortest digits that read back to the same float32; positional when x is 0 or 1e-4 &lt;= |x|
+    /// &lt; 1e16, with at least one digit after the point (<c>2.0</c>, <c>123456790.0</c>); otherwise scientific with
+    /// an exponent of at least two digits (<c>1e-05</c>, <c>3.4028235e+38</c>); <c>nan</c>, <c>inf</c>, <c>-inf</c>.
+    /// </summary>
+    internal static string Float32(float x)
+    {
         if (float.IsNaN(x))
         {
-            text.Append("nan");
+            return "nan";
         }
-        else if (float.IsInfinity(x))
+
+        if (float.IsInfinity(x))
         {
-            text.Append(x > 0 ? "inf" : "-inf");
+            return x > 0 ? "inf" : "-inf";
         }
-        else
+
+        string sign = float.IsNegative(x) ? "-" : string.Empty;
+        if (x == 0)
         {
-            // "R": the shortest text that reads back as the same float32; NumPy writes 2. and 1e-05 for 2 and 1E-05.
-            string shortest = x.ToString("R", CultureInfo.InvariantCulture);
-            int e = shortest.IndexOf('E', StringComparison.Ordinal);
-            if (e >= 0)
-            {
-                text.Append(shortest.AsSpan(0, e)).Append('e').Append(shortest.AsSpan(e + 1));
-            }
-            else
-            {
-                text.Append(shortest);
-                if (!shortest.Contains('.', StringComparison.Ordinal))
-                {
-                    text.Append('.');
-                }
-            }
+            return sign + "0.0";
         }
+
+        // .NET's "R" gives the same shortest round-trip digits; only its layout differs. Take its digits and the
+        // point's place: |x| = 0.DIGITS x 10^point.
+        string r = Math.Abs(x).ToString("R", CultureInfo.InvariantCulture);
+        int e = r.IndexOf('E', StringComparison.Ordinal);
+        int exponent = e >= 0 ? int.Parse(r.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : 0;
+        string mantissa = e >= 0 ? r[..e] : r;
+        int dot = mantissa.IndexOf('.', StringComparison.Ordinal);
+        string all = dot >= 0 ? mantissa.Remove(dot, 1) : mantissa;
+        int point = (dot >= 0 ? dot : mantissa.Length) + exponent;
+        int leading = all.Length - all.TrimStart('0').Length;
+        string digits = all.Trim('0');
+        point -= leading;
+
+        double magnitude = Math.Abs((double)x);
+        if (magnitude >= 1e-4 && magnitude < 1e16)
+        {
+            return sign + (point <= 0
+                ? "0." + new string('0', -point) + digits
+                : point >= digits.Length
+                    ? digits + new string('0', point - digits.Length) + ".0"
+                    : digits[..point] + "." + digits[point..]);
+        }
+
+        int scientific = point - 1;
+        string fraction = digits.Length > 1 ? "." + digits[1..] : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{sign}{digits[0]}{fraction}e{(scientific < 0 ? '-' : '+')}{Math.Abs(scientific):00}");
     }
 }

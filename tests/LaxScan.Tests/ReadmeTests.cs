@@ -22,7 +22,7 @@ public partial class ReadmeTests
     }
 
     [Fact]
-    public void The_library_example_prints_what_the_README_says()
+    public void The_library_example_s_printed_comment_is_what_its_call_returns()
     {
         Match block = LibraryExample().Match(ReadmeText());
         Assert.True(block.Success, "the README's library example block was not found");

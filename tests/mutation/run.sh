@@ -16,7 +16,7 @@
 #
 # First the unmutated copy must pass (else a failure would be credited to a mutant). A mutant marked equivalent in
 # mutants.py (no input can observe it) is expected to survive and does not fail the check; if it is killed, its
-# reason is wrong and the check fails. Every failing test of every mutant is listed in the logs' killed-by.txt.
+# reason is wrong and the check fails. The first failing test of each mutant (every one with FULL_KILL_LIST=1) is listed in the logs' killed-by.txt.
 # Exit 0 when every other mutant is killed, 1 when one survives, 3 when a mutant's pattern is gone from the code
 # (update mutants.py).
 set -uo pipefail
@@ -27,6 +27,9 @@ relevant=""
 for ns in LaxScan.Tests.Reliability LaxScan.Tests.Determinism LaxScan.Tests.Packaging LaxScan.Tests.Io; do
   relevant="$relevant --filter-not-namespace $ns"
 done
+# A mutant is killed by its first failing test: stop there (about 55 minutes for every mutant on a loaded 2-core
+# machine instead of 2.5 hours). The logs then name that one test; FULL_KILL_LIST=1 runs every test of every mutant.
+[ "${FULL_KILL_LIST:-0}" = 1 ] || relevant="$relevant --stop-on-fail on"
 SUITE_FILTER="${SUITE_FILTER-$relevant}"
 mapfile -t equivalent < <(python3 "$here/mutants.py" equivalent)
 if [ ${#names[@]} -eq 0 ]; then

@@ -5,19 +5,22 @@ using LaxScan.Linen.Recurrent;
 using LaxScan.Linen.Recurrent.Kernels;
 using LaxScan.Nn;
 using LaxScan.Random;
+using LaxScan.Threading;
 
 namespace LaxScan.Bench.Linen;
 
 /// <summary>
 /// One recurrent step of each Flax cell against the GEMVs that step needs as Flax writes it (LSTMCell: four x @ W_i
-/// and four h @ W_h, each of width H; GRUCell: three and three; ...), all (H, H) with F = H. The target is Step at most
-/// 1.5x Gemvs. Step is what an RNN runs per step: its share of a 32-step chunk of input projections, then the recurrent
-/// dots and the elementwise step; it allocates nothing.
+/// and four h @ W_h, each (H, H); GRUCell: three and three; ...; OptimizedLSTMCell: two (H, 4H)), with F = H, one
+/// thread. The target is Step at most 1.5x Gemvs. Step is what an RNN runs per step: its share of a 32-step chunk of
+/// input projections (biases added in the GEMV's epilogue), then the recurrent dots (the biases or projections added
+/// in their epilogue) and the elementwise rest of the step; it allocates nothing.
 /// </summary>
 [MemoryDiagnoser]
 public class CellStepBenchmark
 {
     private const int Steps = 32;
+    private RunTeam _team = null!;
     private CellProgram _program = null!;
     private CellState _state = null!;
     private float[] _x = [];
@@ -48,26 +51,34 @@ public class CellStepBenchmark
         var xs = new NDArray<float>(new Shape(Steps, Hidden));
         var rnn = new Rnn(cell);
         Variables variables = rnn.Init(PrngKey.FromSeed(0), xs);
-        var probe = new BindProbe(cell, Hidden);
+        _team = new RunTeam(1);
+        var probe = new BindProbe(cell, Hidden, _team);
         _program = probe.Apply(Variables.Empty.With("params", variables.GetDict("params", "cell")), 0);
         _state = new CellState(Hidden, _program.CarryCount);
         _x = [.. JaxRandom.Normal(PrngKey.FromSeed(1), new Shape(Steps * Hidden)).Data];
         _p = new float[Steps * _program.ProjectionWidth];
 
-        int gates = _program.ProjectionWidth / Hidden;
-        int recurrentGates = Cell switch { "simple" => 1, "gru" => 3, "mgu" => 2, _ => 4 };
-        // One matrix per Dense, as the cell has them, so the baseline moves as much memory as the step does.
-        GemvOperator Gemv(int i) => new(Initializers.Normal(0.1f)(PrngKey.FromSeed((uint)(2 + i)), new Shape(Hidden, Hidden)), 1);
+        // One matrix per Flax dot, as the cell has them, so the baseline moves as much memory as the step does.
+        (int gates, int recurrentGates, int width) = Cell switch
+        {
+            "simple" => (1, 1, Hidden),
+            "gru" => (3, 3, Hidden),
+            "mgu" => (2, 2, Hidden),
+            "lstm" => (4, 4, Hidden),
+            _ => (1, 1, 4 * Hidden),
+        };
+        GemvOperator Gemv(int i) => new(Initializers.Normal(0.1f)(PrngKey.FromSeed((uint)(2 + i)), new Shape(Hidden, width)), 1);
         _inputGemvs = [.. Enumerable.Range(0, gates).Select(Gemv)];
         _recurrentGemvs = [.. Enumerable.Range(0, recurrentGates).Select(i => Gemv(100 + i))];
         _gemvIn = _x[..Hidden];
-        _gemvOut = new float[Hidden];
+        _gemvOut = new float[width];
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _program.Dispose();
+        _team.Dispose();
         foreach (GemvOperator op in _inputGemvs.Concat(_recurrentGemvs))
         {
             op.Dispose();
@@ -79,10 +90,10 @@ public class CellStepBenchmark
     public float Step()
     {
         int width = _program.ProjectionWidth;
-        _program.Project(_x, Steps, _p);
+        _program.Project(_x, Steps, _p, default);
         for (int t = 0; t < Steps; t++)
         {
-            _program.Step(_p.AsSpan(t * width, width), _state);
+            _program.Step(_p, t * width, _state);
             _state.Advance();
         }
 
@@ -93,7 +104,7 @@ public class CellStepBenchmark
     [Benchmark(OperationsPerInvoke = Steps)]
     public float ProjectOnly()
     {
-        _program.Project(_x, Steps, _p);
+        _program.Project(_x, Steps, _p, default);
         return _p[0];
     }
 
@@ -104,14 +115,14 @@ public class CellStepBenchmark
         int width = _program.ProjectionWidth;
         for (int t = 0; t < Steps; t++)
         {
-            _program.Step(_p.AsSpan(t * width, width), _state);
+            _program.Step(_p, t * width, _state);
             _state.Advance();
         }
 
         return _state.H[0];
     }
 
-    /// <summary>Per step: the cell's GEMVs alone, one call per Flax Dense, each of width H.</summary>
+    /// <summary>Per step: the cell's GEMVs alone, one call per Flax dot (identity epilogue), the input ones included.</summary>
     [Benchmark(Baseline = true)]
     public float Gemvs()
     {
@@ -129,8 +140,8 @@ public class CellStepBenchmark
     }
 
     /// <summary>Binds the cell's params from given variables, outside any scan.</summary>
-    private sealed class BindProbe(RecurrentCell cell, int hidden) : Module<int, CellProgram>
+    private sealed class BindProbe(RecurrentCell cell, int hidden, RunTeam team) : Module<int, CellProgram>
     {
-        protected override CellProgram Call(Scope scope, int input) => cell.Bind(scope, hidden, hidden);
+        protected override CellProgram Call(Scope scope, int input) => cell.Bind(scope, hidden, hidden, team);
     }
 }

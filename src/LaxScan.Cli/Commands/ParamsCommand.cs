@@ -17,13 +17,15 @@ internal static class ParamsCommand
             command,
             "laxscan params --hidden 4 --seed 0",
             "laxscan params --hidden 4 --key 0,42 --threefry original --out W.npy",
-            "laxscan params --hidden 4 --seed 0 --out variables.msgpack");
+            "laxscan params --hidden 4 --seed 0 --out variables.msgpack",
+            "laxscan params --hidden 4 --seed 0 --out /dev/stdout --format msgpack | laxscan run --hidden 4 --steps 10 --x 0.5,-1,0.25,2 --params /dev/stdin");
         Option<int?> hidden = ModelOptions.Hidden();
         command.Options.Add(hidden);
         KeyOptions keys = KeyOptions.AddTo(command);
         OutOptions output = OutOptions.AddWithDescription(
             command,
-            "Also write W (float32, shape (H, H)) to this NumPy .npy file or, for a path ending in .msgpack, the whole variables tree as a Flax checkpoint (flax.serialization.to_bytes); complete or not at all.");
+            "Also write W (float32, shape (H, H)) to this NumPy .npy file or, for a path ending in .msgpack (or with --format msgpack), the whole variables tree as a Flax checkpoint (flax.serialization.to_bytes); complete or not at all.");
+        Option<OutputFormat?> format = OutputFormats.AddTo(command, output, ("npy", OutputFormat.Npy), ("msgpack", OutputFormat.Msgpack));
         command.SetAction(result =>
         {
             var options = new LaxScanOptions { Linen = new LinenOptions(keys.GetMode(result)) };
@@ -31,7 +33,7 @@ internal static class ParamsCommand
             int h = result.GetValue(hidden)!.Value;
             Variables variables = context.Compute(() => LaxScanFunctions.Params(key, h, options, context.Cancellation));
             OutRequest request = output.Get(result);
-            if (request.Path is { } path && IsCheckpoint(path))
+            if (request.Path is { } path && OutputFormats.Of(path, result.GetValue(format)) == OutputFormat.Msgpack)
             {
                 context.WriteVariables(path, variables);
             }
@@ -46,5 +48,5 @@ internal static class ParamsCommand
     }
 
     /// <summary>Whether an output path names a Flax checkpoint rather than a .npy array.</summary>
-    internal static bool IsCheckpoint(string path) => path.EndsWith(".msgpack", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsCheckpoint(string path) => OutputFormats.Of(path, null) == OutputFormat.Msgpack;
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using LaxScan.Cli.Parsing;
 using LaxScan.Random;
 
 namespace LaxScan.Cli.Commands;
@@ -8,25 +7,11 @@ namespace LaxScan.Cli.Commands;
 internal static class RandomNormalCommand
 {
     /// <summary>Creates the command.</summary>
-    public static Command Create(CliContext context)
-    {
-        var command = new Command("normal", "jax.random.normal(key, shape, float32): standard normal floats.");
-        CliHelp.Examples(
-            command,
-            "laxscan random normal --seed 42 --shape 3",
-            "laxscan random normal --seed 0 --threefry original");
-        KeyOptions keys = KeyOptions.AddTo(command);
-        Option<int[]?> shape = CliOptions.Shape(Help.Shape);
-        command.Options.Add(shape);
-        OutOptions output = OutOptions.AddTo(command, "the float32 array");
-        command.SetAction(result =>
-        {
-            PrngKey key = keys.GetKey(result);
-            var s = new Shape(result.GetValue(shape) ?? []);
-            ThreefryMode mode = keys.GetMode(result);
-            NDArray<float> values = context.Compute(() => JaxRandom.Normal(key, s, mode));
-            return context.Emit(values, output.Get(result));
-        });
-        return command;
-    }
+    public static Command Create(CliContext context) => RandomFloatsCommand.Create(
+        context,
+        "normal",
+        "jax.random.normal(key, shape, float32): standard normal floats.",
+        ["laxscan random normal --seed 42 --shape 3", "laxscan random normal --seed 0 --threefry original"],
+        bounds: null,
+        (key, shape, _, _, mode) => JaxRandom.Normal(key, shape, mode));
 }

@@ -43,12 +43,13 @@ internal static class RnnInitCommand
         command.Options.Add(recurrentInit);
         OutOptions output = OutOptions.AddWithDescription(
             command,
-            "Also write the variables as a Flax checkpoint (flax.serialization.to_bytes, keys in Flax's order); the path must end in .msgpack; complete or not at all.");
+            "Also write the variables as a Flax checkpoint (flax.serialization.to_bytes, keys in Flax's order); the path must end in .msgpack (or give --format msgpack for a stream such as /dev/stdout); complete or not at all.");
+        Option<OutputFormat?> format = OutputFormats.AddTo(command, output, ("msgpack", OutputFormat.Msgpack));
         command.Validators.Add(result =>
         {
-            if (result.GetValue(output.Out) is { } path && !ParamsCommand.IsCheckpoint(path))
+            if (result.GetValue(output.Out) is { } path && OutputFormats.Of(path, result.GetValue(format)) != OutputFormat.Msgpack)
             {
-                result.AddError($"--out writes a Flax checkpoint, so its file name must end in .msgpack, but got '{path}'");
+                result.AddError($"--out writes a Flax checkpoint, so its file name must end in .msgpack (or give --format msgpack), but got '{path}'");
             }
         });
         command.SetAction(result =>

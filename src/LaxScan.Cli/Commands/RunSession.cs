@@ -12,15 +12,19 @@ namespace LaxScan.Cli.Commands;
 /// </summary>
 internal sealed class RunSession : IDisposable
 {
+    private readonly CliContext _context;
     private readonly CancellationToken _cancellation;
     private readonly StepProgress? _progress;
     private readonly NpyStreamWriter<float>? _trace;
+    private readonly string? _tracePath;
 
-    private RunSession(CancellationToken cancellation, StepProgress? progress, NpyStreamWriter<float>? trace)
+    private RunSession(CliContext context, StepProgress? progress, NpyStreamWriter<float>? trace, string? tracePath)
     {
-        _cancellation = cancellation;
+        _context = context;
+        _cancellation = context.Cancellation;
         _progress = progress;
         _trace = trace;
+        _tracePath = tracePath;
     }
 
     /// <summary>
@@ -46,7 +50,7 @@ internal sealed class RunSession : IDisposable
         RunSession session;
         try
         {
-            session = new RunSession(context.Cancellation, StepProgress.Start(progress, context.Error, progressSteps), trace);
+            session = new RunSession(context, StepProgress.Start(progress, context.Error, progressSteps), trace, tracePath);
         }
         catch
         {
@@ -71,7 +75,7 @@ internal sealed class RunSession : IDisposable
     /// <summary>Reports a finished step: its trace row (when tracing) and the progress count.</summary>
     public void Observe(long step, ReadOnlySpan<float> traceRow)
     {
-        _trace?.WriteRow(traceRow);
+        WriteTraceRow(traceRow);
         _progress?.Report(step);
     }
 
@@ -86,7 +90,7 @@ internal sealed class RunSession : IDisposable
         NpyStreamWriter<float>? trace = tracePath is null ? null : CreateTrace(context, tracePath, steps, xShape);
         try
         {
-            return new RunSession(context.Cancellation, StepProgress.Start(progress, context.Error, steps), trace);
+            return new RunSession(context, StepProgress.Start(progress, context.Error, steps), trace, tracePath);
         }
         catch
         {
@@ -102,10 +106,10 @@ internal sealed class RunSession : IDisposable
         {
             (null, null) => null,
             (null, { } p) => (step, _) => p.Report(step),
-            ({ } t, null) => (_, state) => t.WriteRow(state),
-            ({ } t, { } p) => (step, state) =>
+            ({ }, null) => (_, state) => WriteTraceRow(state),
+            ({ }, { } p) => (step, state) =>
             {
-                t.WriteRow(state);
+                WriteTraceRow(state);
                 p.Report(step);
             },
         };
@@ -114,7 +118,26 @@ internal sealed class RunSession : IDisposable
     }
 
     /// <summary>The run finished: moves the trace under its name.</summary>
-    public void Complete() => _trace?.Complete();
+    public void Complete()
+    {
+        if (_trace is not null)
+        {
+            _context.Writing(_tracePath!, _trace.Complete);
+        }
+    }
+
+    // A row that cannot be written (a FIFO's reader gone, a full disk) names --trace and its path.
+    private void WriteTraceRow(ReadOnlySpan<float> row)
+    {
+        try
+        {
+            _trace?.WriteRow(row);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !_context.Outputs.IsStandardOutput(_tracePath!))
+        {
+            throw _context.Outputs.WriteFailure(_tracePath!, e);
+        }
+    }
 
     /// <summary>Erases the progress line and deletes an incomplete trace.</summary>
     public void Dispose()

@@ -13,8 +13,10 @@ namespace LaxScan.Cli.Commands;
 /// Standard output gets the report as one JSON object (always complete: it is written after every case ran).
 /// Standard error gets one line per mismatching element (at most <c>--max-mismatches</c> per case), then, when some
 /// case is not bit-exact, the <c>error:</c> line the contract asks of every failure, and last one line per bundle,
-/// <c>verify: P/Q cases bit-exact (jax X.Y.Z on CPU)</c>. Exit 0 when every counted case is bit-exact, 1 otherwise
-/// or when a bundle cannot be read (then one <c>error:</c> line and nothing on standard output), 2 on a usage error.
+/// <c>verify: P/Q cases bit-exact (jax X.Y.Z on CPU)</c>. Exit 0 when every counted case is bit-exact and every bundle
+/// proves something (<see cref="BundleReport.Problem"/>: at least one case compared, and no more JAX failures than
+/// compared cases); 1 otherwise, or when a bundle cannot be read (then one <c>error:</c> line and nothing on standard
+/// output); 2 on a usage error.
 /// </remarks>
 internal static class VerifyCommand
 {
@@ -24,7 +26,8 @@ internal static class VerifyCommand
         var command = new Command(
             "verify",
             "Check LaxScan against reference bundles made by a real JAX run (reference/jax/capture.py): recompute every case and compare the bits. "
-            + "Prints a JSON report; on standard error one line per mismatching element and last 'verify: P/Q cases bit-exact (jax X.Y.Z on CPU)'. Exit 0 only when every case is bit-exact.");
+            + "Prints a JSON report; on standard error one line per mismatching element and last 'verify: P/Q cases bit-exact (jax X.Y.Z on CPU)'. "
+            + "Exit 0 only when every case is bit-exact and each bundle had a case compared (and no more cases failed in JAX than were compared). The rules are those of the bundle's jaxlib (XLA ships in it), else its jax.");
         CliHelp.Examples(
             command,
             "python3 reference/jax/capture.py --out bundle/   # where jax and flax are installed",
@@ -94,8 +97,9 @@ internal static class VerifyCommand
         // Read every bundle first: one that cannot be read is the one error line, before anything runs.
         ReferenceBundle[] loaded = context.Compute(() => paths.Select(ReferenceBundle.Load).ToArray());
 
-        // Ctrl-C and SIGTERM are the command line's (LaxScanCli): the verifier stops between cases, and the
-        // OperationCanceledException becomes the one line "error: interrupted" and exit 130, with nothing on stdout.
+        // Ctrl-C and SIGTERM are the command line's (LaxScanCli): the verifier stops between cases and the handlers
+        // inside a case (between steps), and the OperationCanceledException becomes the one line "error: interrupted"
+        // and exit 130, with nothing on stdout.
         var options = new VerifyOptions { JaxVersion = forced, MaxListedPerCase = listed };
         var verifier = new Verifier();
         var reports = new List<BundleReport>();
@@ -113,17 +117,25 @@ internal static class VerifyCommand
         foreach (BundleReport report in reports)
         {
             string prefix = several ? report.Path + ": " : string.Empty;
-            foreach (CaseReport c in report.Cases.Where(c => c.Status != CaseStatus.BitExact && c.Status != CaseStatus.Skipped && c.Status != CaseStatus.JaxFailed))
+            foreach (CaseReport c in report.Cases.Where(c => c.Status != CaseStatus.Skipped && c.Status != CaseStatus.JaxFailed && (c.Status != CaseStatus.BitExact || c.Reason is not null)))
             {
-                notExact += c.Status.Counts() ? 1 : 0;
+                notExact += c.Status.Counts() && c.Status != CaseStatus.BitExact ? 1 : 0;
                 WriteCase(context.Error, prefix, c);
             }
         }
 
+        // One error line for everything that fails the command: cases that differ, and bundles that prove too little
+        // (nothing compared, or more JAX failures than compared cases), which would otherwise print "0/0" and pass.
+        var failures = new List<string>();
         if (notExact > 0)
         {
-            int counted = reports.Sum(r => r.Counted);
-            context.Error.Write($"error: {notExact} of {counted} cases are not bit-exact with JAX\n");
+            failures.Add($"{notExact} of {reports.Sum(r => r.Counted)} cases are not bit-exact with JAX");
+        }
+
+        failures.AddRange(reports.Select(r => r.Problem).OfType<string>());
+        if (failures.Count > 0)
+        {
+            context.Error.Write($"error: {string.Join("; ", failures)}\n");
         }
 
         foreach (BundleReport report in reports)
@@ -132,13 +144,20 @@ internal static class VerifyCommand
         }
 
         context.Error.Flush();
-        return notExact == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     /// <summary>One line per listed mismatch, or one line with the reason when nothing was compared element by element.</summary>
     private static void WriteCase(TextWriter error, string prefix, CaseReport c)
     {
         string head = c.Status == CaseStatus.Informational ? $"{prefix}{c.Id} ({c.Kind}, informational)" : $"{prefix}{c.Id} ({c.Kind})";
+        if (c.Status == CaseStatus.BitExact)
+        {
+            // Bit-exact with notes: a field compared outside the count (states the harness flagged).
+            error.Write($"{head} bit_exact; {ErrorText.OneLine(c.Reason ?? string.Empty)}\n");
+            return;
+        }
+
         if (c.Mismatches.Count == 0)
         {
             error.Write($"{head} {c.Status.Name()}: {ErrorText.OneLine(c.Reason ?? string.Empty)}\n");
@@ -162,7 +181,7 @@ internal static class VerifyCommand
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteBoolean("bit_exact", reports.All(r => r.AllBitExact));
+            w.WriteBoolean("bit_exact", reports.All(r => r.AllBitExact && r.Problem is null));
             w.WriteNumber("cases", reports.Sum(r => r.Counted));
             w.WriteNumber("bit_exact_cases", reports.Sum(r => r.BitExact));
             w.WriteStartArray("bundles");
@@ -183,12 +202,15 @@ internal static class VerifyCommand
         w.WriteStartObject();
         w.WriteString("path", r.Path);
         w.WriteString("jax", r.JaxVersionText);
+        w.WriteString("jaxlib", r.JaxlibVersionText);
         w.WriteString("cpu", r.Cpu);
         w.WriteString("rules", r.Version.RulesVersion.ToString());
         w.WriteBoolean("rules_established", r.Version.RulesAreEstablished);
         w.WriteBoolean("version_from_bundle", r.VersionFromBundle);
         w.WriteNumber("cases", r.Counted);
         w.WriteNumber("bit_exact_cases", r.BitExact);
+        w.WriteNumber("compared_cases", r.Compared);
+        w.WriteString("problem", r.Problem);
         w.WriteStartObject("statuses");
         foreach ((CaseStatus status, int n) in r.CountByStatus.OrderBy(kv => kv.Key))
         {

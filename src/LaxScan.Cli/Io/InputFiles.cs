@@ -13,7 +13,7 @@ internal static class InputFiles
     /// <param name="option">The option, such as <c>--params</c>.</param>
     /// <param name="path">The path as given.</param>
     /// <param name="what">What the file should be, with its article: <c>a .npy file</c>.</param>
-    /// <param name="read">The reader; its format errors (which name the file) pass through.</param>
+    /// <param name="read">The reader; its .npy format errors (which name the file) pass through, and a checkpoint's (which do not) get the option and path in front.</param>
     public static T Read<T>(string option, string path, string what, Func<string, T> read)
     {
         // Checked first: opening a directory reports "Access to the path is denied", which sends the user to the
@@ -39,6 +39,12 @@ internal static class InputFiles
         catch (UnauthorizedAccessException)
         {
             throw new IOException($"{option} '{path}': permission denied");
+        }
+        catch (FlaxCheckpointException e) when (!e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            // The reader's message says what is wrong with the bytes ("not a loadable Flax checkpoint (at byte 0)");
+            // which file, and given to which option, is the command line's to say.
+            throw new FlaxCheckpointException($"{option} '{path}': {e.Message}", e.Offset, e.Path, e);
         }
     }
 }

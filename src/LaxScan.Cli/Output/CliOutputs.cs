@@ -48,7 +48,18 @@ internal sealed class CliOutputs
         {
             if (result.Option is OutputPathOption option && !result.Implicit && parsed.GetValue(option) is { } path)
             {
-                OutputTarget? target = files.ResolveOutput(path);
+                OutputTarget? target;
+                try
+                {
+                    target = files.ResolveOutput(path);
+                }
+                catch (IOException e)
+                {
+                    // A symlink loop, a name or path too long for the system: say which option and path, not .NET's
+                    // "The path '...' is too long" or the resolver's own wording alone.
+                    throw new IOException($"{option.Name} '{path}': {Reason(e, path)}", e);
+                }
+
                 entries.Add(new Entry(option.Name, path, target, standardOutputIsAStream && target is { IsStandardOutput: true }));
             }
         }
@@ -75,6 +86,55 @@ internal sealed class CliOutputs
         }
 
         return new CliOutputs(entries);
+    }
+
+    /// <summary>
+    /// The error for a write to the output <paramref name="path"/> that failed with <paramref name="exception"/>: an
+    /// <see cref="IOException"/> naming the option and the path as given, with the reason in words (<c>the reader
+    /// closed it before everything was written (broken pipe)</c>, <c>no space left on device</c>), never the
+    /// temporary file's name or .NET's <c>Broken pipe : 'PATH'</c>.
+    /// </summary>
+    public IOException WriteFailure(string path, Exception exception)
+    {
+        string option = Find(path)?.Option ?? "output";
+        return new IOException($"{option} '{path}': {Reason(exception, path)}", exception);
+    }
+
+    /// <summary>What went wrong, without .NET's " : 'PATH'" (often the temporary file's) or its "The path '...'" wording.</summary>
+    internal static string Reason(Exception exception, string path)
+    {
+        const int ENoSpc = 28;
+        const int EPipe = 32;
+        string message = exception.Message;
+        if (exception is PathTooLongException)
+        {
+            return "the path, or a name in it, is too long for this system";
+        }
+
+        if (exception is UnauthorizedAccessException)
+        {
+            return "permission denied";
+        }
+
+        if (exception.HResult == EPipe || message.StartsWith("Broken pipe", StringComparison.Ordinal))
+        {
+            return "the reader closed it before everything was written (broken pipe)";
+        }
+
+        if (exception.HResult == ENoSpc || message.StartsWith("No space left on device", StringComparison.Ordinal))
+        {
+            return "no space left on device";
+        }
+
+        // The output's own wording already starts "cannot write PATH: ..." (OutputFile, OutputTarget): keep the reason.
+        string prefix = $"cannot write {path}: ";
+        if (message.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return message[prefix.Length..];
+        }
+
+        int at = message.LastIndexOf(" : '", StringComparison.Ordinal);
+        return at > 0 ? message[..at] : message;
     }
 
     /// <summary>Whether <paramref name="path"/>, an output of this command line, is standard output.</summary>

@@ -20,7 +20,7 @@ internal static partial class CliValues
         if (!IntegerPattern().IsMatch(t))
         {
             value = 0;
-            error = $"{what} expects an integer, but got '{text}'";
+            error = $"{what} expects an integer, but got '{text}'{Grouped(t)}";
             return false;
         }
 
@@ -119,9 +119,15 @@ internal static partial class CliValues
         }
 
         value = 0;
-        error = $"{what} expects a number, but got '{text}'";
+        error = $"{what} expects a number, but got '{text}'{Grouped(t)}";
         return false;
     }
+
+    // Python reads 1_000 as 1000 (PEP 515); LaxScan takes plain digits only and says so, naming the digits meant.
+    private static string Grouped(string t) =>
+        t.Contains('_', StringComparison.Ordinal)
+            ? $": digit-grouping underscores are not accepted, write the digits alone ('{t.Replace("_", string.Empty, StringComparison.Ordinal)}')"
+            : string.Empty;
 
     /// <summary>
     /// Splits a comma-separated list. An empty item (a doubled or trailing comma) is an error naming its position,
@@ -203,7 +209,8 @@ internal static partial class CliValues
     [GeneratedRegex(@"^[+-]?[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex IntegerPattern();
 
-    // Python's float() literal without underscores: digits with an optional point and exponent.
+    // Python's float() literal without underscores: digits with an optional point and exponent. Python's digit-grouping
+    // underscores (PEP 515, 1_000) are refused with a message of their own (Grouped), never dropped in silence.
     [GeneratedRegex(@"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex FloatPattern();
 

@@ -8,10 +8,15 @@ namespace LaxScan;
 /// Bridges between <see cref="NDArray{T}"/> and System.Numerics.Tensors' <see cref="Tensor{T}"/>,
 /// <see cref="TensorSpan{T}"/> and <see cref="ReadOnlyTensorSpan{T}"/>, so LaxScan's arrays go to libraries that take
 /// those without a copy. An <see cref="NDArray{T}"/> is a dense, row-major .NET array; the views share its memory, so a
-/// write through either is seen by the other. A scalar (shape <c>()</c>) becomes one element of rank 1, since
-/// System.Numerics.Tensors has no rank 0.
+/// write through either is seen by the other.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A scalar (shape <c>()</c>): System.Numerics.Tensors has no rank 0 (empty lengths mean no elements), so its views and
+/// its tensor have shape <c>(1,)</c>. <see cref="FromTensor"/> gives a scalar back its shape <c>()</c> when the tensor
+/// is the one <see cref="ToTensor"/> made of it; any other one-element tensor or span comes back as shape <c>(1,)</c>,
+/// since nothing in it says it was a scalar (a limit of System.Numerics.Tensors, not a choice).
+/// </para>
 /// <para>
 /// ONNX Runtime: <c>OrtValue.CreateTensorValueFromMemory(array.Data, shape)</c> wraps LaxScan's buffer without a copy
 /// (tested); ONNX Runtime 1.31.1's own <c>Tensor&lt;T&gt;</c> entry was built against System.Numerics.Tensors 9 and
@@ -60,7 +65,9 @@ public static class TensorInterop
         {
             ArgumentNullException.ThrowIfNull(tensor);
             Shape shape = ShapeOf(tensor.Lengths);
-            if (tensor.IsDense && Wrapped.TryGetValue(tensor, out object? wrapped) && wrapped is NDArray<T> same && same.Shape == shape)
+            // The same array back, also a scalar, whose tensor could only have shape (1,).
+            if (tensor.IsDense && Wrapped.TryGetValue(tensor, out object? wrapped) && wrapped is NDArray<T> same
+                && (same.Shape == shape || (same.Shape.Rank == 0 && shape == new Shape(1))))
             {
                 return same;
             }

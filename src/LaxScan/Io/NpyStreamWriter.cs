@@ -42,6 +42,23 @@ public sealed class NpyStreamWriter<T> : IDisposable where T : unmanaged
     {
     }
 
+    /// <summary>
+    /// Starts writing a .npy file as <see cref="NpyStreamWriter{T}(string, Shape, int)"/> does; a FIFO is opened once
+    /// a reader has it open, and <paramref name="cancellationToken"/> stops that wait.
+    /// </summary>
+    /// <param name="path">The file to create or replace once complete (or a FIFO or device to write to in place).</param>
+    /// <param name="shape">The shape of the whole array.</param>
+    /// <param name="rowAxes">How many leading axes index the rows, from 1 to the rank.</param>
+    /// <param name="cancellationToken">Stops the wait for a FIFO's reader.</param>
+    /// <exception cref="ArgumentException">The shape has rank 0, <paramref name="rowAxes"/> is out of range, or the rows or a row hold more than <see cref="int.MaxValue"/> elements.</exception>
+    /// <exception cref="IOException">The temporary file cannot be created, or the target is a directory or a socket.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory may not be written.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the file was open.</exception>
+    public NpyStreamWriter(string path, Shape shape, int rowAxes, CancellationToken cancellationToken)
+        : this(shape, rowAxes, () => OutputFile.Create(path, cancellationToken))
+    {
+    }
+
     /// <summary>Starts writing a .npy array of the given shape into an open stream (standard output, say), in place.</summary>
     /// <param name="stream">A writable stream; <see cref="Complete"/> flushes it, and neither it nor <see cref="Dispose"/> closes it.</param>
     /// <param name="shape">The shape of the whole array, of rank 1 or more; a row is one index along the first axis.</param>

@@ -22,7 +22,7 @@ public static class NpyWriter
     {
         ArgumentNullException.ThrowIfNull(array);
         NpyReader.EnsureLittleEndianHost();
-        using OutputFile file = OutputFile.Create(path);
+        using OutputFile file = OutputFile.Create(path, cancellationToken);
         WriteCore(file.Stream, array, cancellationToken);
         file.Commit();
     }

@@ -40,14 +40,32 @@ internal sealed class OutputFile : IDisposable
     /// <exception cref="DirectoryNotFoundException">The target's directory does not exist.</exception>
     /// <exception cref="IOException">The target is a directory or a socket, or cannot be opened.</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to create the temporary file, or to open the FIFO or device.</exception>
-    public static OutputFile Create(string path) => Create(OutputTarget.Resolve(path));
+    public static OutputFile Create(string path) => Create(OutputTarget.Resolve(path), CancellationToken.None);
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for writing by the rules of <see cref="OutputTarget"/>; a FIFO is opened once a
+    /// reader has it open, and <paramref name="cancellationToken"/> stops that wait.
+    /// </summary>
+    /// <param name="path">The file to create or replace, a symbolic link to one, or a FIFO or device to write to.</param>
+    /// <param name="cancellationToken">Stops the wait for a FIFO's reader (a FIFO nobody reads would otherwise block forever).</param>
+    /// <inheritdoc cref="Create(string)" path="/exception"/>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static OutputFile Create(string path, CancellationToken cancellationToken) => Create(OutputTarget.Resolve(path), cancellationToken);
 
     /// <summary>Opens an already resolved target for writing.</summary>
     /// <param name="target">The target, from <see cref="OutputTarget.Resolve(string)"/>.</param>
     /// <inheritdoc cref="Create(string)" path="/exception"/>
-    public static OutputFile Create(OutputTarget target)
+    public static OutputFile Create(OutputTarget target) => Create(target, CancellationToken.None);
+
+    /// <summary>Opens an already resolved target for writing; <paramref name="cancellationToken"/> stops the wait for a FIFO's reader.</summary>
+    /// <param name="target">The target, from <see cref="OutputTarget.Resolve(string)"/>.</param>
+    /// <param name="cancellationToken">Stops the wait for a FIFO's reader.</param>
+    /// <inheritdoc cref="Create(string)" path="/exception"/>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static OutputFile Create(OutputTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
+        cancellationToken.ThrowIfCancellationRequested();
         if (target.Problem is { } problem)
         {
             string message = $"cannot write {target.Path}: {problem}";
@@ -58,7 +76,10 @@ internal sealed class OutputFile : IDisposable
         {
             // Opened through the path as given, which the kernel resolves (/dev/stdout's link ends at no real path).
             // No truncation (a device has no length) and no exclusive lock (a FIFO has a reader at the other end).
-            var device = new FileStream(target.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1 << 16);
+            // A FIFO's open waits for its reader, which must not make Ctrl-C wait with it (FifoOpen).
+            Stream device = target.Kind == FileKind.Fifo
+                ? FifoOpen.OpenForWriting(target.Path, 1 << 16, cancellationToken)
+                : new FileStream(target.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1 << 16);
             return new OutputFile(device, temporary: null, target: null, leaveOpen: false);
         }
 
@@ -95,7 +116,7 @@ internal sealed class OutputFile : IDisposable
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, CancellationToken cancellationToken = default)
     {
-        using OutputFile file = Create(path);
+        using OutputFile file = Create(path, cancellationToken);
         file.Write(bytes, cancellationToken);
         file.Commit();
     }

@@ -253,8 +253,9 @@ internal static partial class Gemv
         return TL.Xor(TL.LessThanInt32(abs, TL.CreateBits(TinyBits)), TL.EqualsInt32(abs, TL.CreateBits(0)));
     }
 
+    /// <summary>Whether v is nonzero and below 2^-40 in magnitude (a value <see cref="NeedsFlush"/> looks for).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsTiny(float v)
+    internal static bool IsTiny(float v)
     {
         uint abs = BitConverter.SingleToUInt32Bits(v) & XlaMath.AbsMask;
         return abs != 0 && abs < TinyBits;

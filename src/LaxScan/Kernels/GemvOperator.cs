@@ -95,7 +95,7 @@ public sealed unsafe class GemvOperator : IDisposable, IStepJob
     /// <param name="w">The matrix, rank 2.</param>
     /// <param name="threads">As in the public constructor.</param>
     /// <param name="tier">The widest SIMD tier.</param>
-    /// <param name="team">A team to use instead of starting one (when more than one thread pays); not disposed with the operator.</param>
+    /// <param name="team">A team to use instead of starting one (when more than one thread pays and the team has as many threads as wanted or more); not disposed with the operator.</param>
     /// <param name="panels">Whether to lay W out in panels (false for an operator used once, where the copy does not pay).</param>
     /// <param name="batchHint">The rows a typical call will have, for the automatic thread choice.</param>
     internal GemvOperator(NDArray<float> w, int threads, SimdTier? tier, StepTeam? team, bool panels, int batchHint)
@@ -130,7 +130,9 @@ public sealed unsafe class GemvOperator : IDisposable, IStepJob
         int wanted = PickThreads(threads, Rows, Columns, _units, batchHint);
         if (wanted > 1)
         {
-            if (team is not null && team.Threads == wanted)
+            // A shared team may be larger than this product can split into (a run's team serves all its products):
+            // the parts beyond the panels are empty, and the bits are the same.
+            if (team is not null && team.Threads >= wanted)
             {
                 _team = team;
             }
@@ -264,6 +266,30 @@ public sealed unsafe class GemvOperator : IDisposable, IStepJob
             ThrowHelper.ThrowArgument("the addend and y must not overlap: a batch reads b for every row", nameof(y));
         }
 
+        return Execute<TE>(x, y, addend, addend.Length == Columns ? 0 : Columns, batch, xClean, scanAddend: TE.TakesAddend, cancel);
+    }
+
+    /// <summary>
+    /// A call from an owner that passes lengths it has checked and an addend it keeps free of subnormals (flushed
+    /// params, or the outputs of another GEMV): a recurrent cell's program, private to one run. Row r's addend starts
+    /// at <c>addend[r * addendStride]</c> (0: one b for every row; the span may run past the last one), and is not
+    /// scanned, except for an epilogue whose accumulator starts from it (there a tiny b needs the flushing kernel).
+    /// </summary>
+    /// <returns>Whether y holds a tiny value.</returns>
+    internal bool RunChecked<TE>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> addend, int addendStride, int batch, bool xClean, CancellationToken cancel)
+        where TE : struct, IGemvEpilogue
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Execute<TE>(x, y, addend, addendStride, batch, xClean, scanAddend: TE.StartsFromAddend, cancel);
+    }
+
+    /// <summary>
+    /// The call itself, one at a time: x flushed into a scratch copy when it holds a tiny value (unless the caller
+    /// knows it is clean), b likewise when <paramref name="scanAddend"/> asks for a look at it.
+    /// </summary>
+    private bool Execute<TE>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> addend, int bStride, int batch, bool xClean, bool scanAddend, CancellationToken cancel)
+        where TE : struct, IGemvEpilogue
+    {
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             throw new InvalidOperationException("a GemvOperator serves one call at a time, but a call entered while another was running on another thread; give each thread its own operator");
@@ -272,7 +298,12 @@ public sealed unsafe class GemvOperator : IDisposable, IStepJob
         try
         {
             bool xTiny = !xClean && Gemv.NeedsFlush(x);
-            bool bTiny = TE.TakesAddend && Gemv.NeedsFlush(addend);
+            if (TE.TakesAddend)
+            {
+                addend = addend[..(((batch - 1) * bStride) + Columns)];
+            }
+
+            bool bTiny = scanAddend && Gemv.NeedsFlush(addend);
             ReadOnlySpan<float> xs = xTiny ? Flushed(x, ref _xFlushed) : x;
             ReadOnlySpan<float> bs = bTiny ? Flushed(addend, ref _bFlushed) : addend;
             fixed (float* px = xs, py = y, pb = bs)
@@ -280,7 +311,7 @@ public sealed unsafe class GemvOperator : IDisposable, IStepJob
                 _x = px;
                 _y = py;
                 _b = pb;
-                _bStride = addend.Length == Columns ? 0 : Columns;
+                _bStride = bStride;
                 _compute = _wNeedsFlush || xTiny || bTiny ? Compute<TE, Yes>.Instance : Compute<TE, No>.Instance;
                 return batch == 1 ? RunRows(0, 1) : RunBatch(batch, cancel);
             }

@@ -14,54 +14,50 @@ internal static class BundleJson
     public static double Double(JsonElement v, Func<string> where) =>
         v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) ? d : throw new ReferenceBundleException($"{where()} is not a number");
 
-    public static int[] Int32Array(JsonElement v, Func<string> where)
+    public static int[] Int32Array(JsonElement v, Func<string> where) =>
+        Array(v, where, "a list of integers", "an int32", static (JsonElement e, out int x) => e.TryGetInt32(out x));
+
+    public static uint[] UInt32Array(JsonElement v, Func<string> where) =>
+        Array(v, where, "a list of uint32 bit patterns", "a uint32", static (JsonElement e, out uint x) => e.TryGetUInt32(out x));
+
+    public static ulong[] UInt64Array(JsonElement v, Func<string> where) =>
+        Array(v, where, "a list of unsigned integers", "an unsigned integer", static (JsonElement e, out ulong x) => e.TryGetUInt64(out x));
+
+    private delegate bool TryRead<T>(JsonElement element, out T value);
+
+    /// <summary>
+    /// A JSON list of numbers as an array. A bad item is named by its 0-based index, <c>field[3]</c>, as the mismatch
+    /// lines name elements (<c>out[3]: jax ..., laxscan ...</c>).
+    /// </summary>
+    private static T[] Array<T>(JsonElement v, Func<string> where, string list, string item, TryRead<T> read)
     {
         if (v.ValueKind != JsonValueKind.Array)
         {
-            throw new ReferenceBundleException($"{where()} is not a list of integers");
+            throw new ReferenceBundleException($"{where()} is not {list}");
         }
 
-        var result = new int[v.GetArrayLength()];
+        var result = new T[v.GetArrayLength()];
         int i = 0;
         foreach (JsonElement e in v.EnumerateArray())
         {
-            result[i++] = e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int x) ? x : throw new ReferenceBundleException($"{where()} item {i} is not an int32");
+            if (e.ValueKind != JsonValueKind.Number || !read(e, out result[i]))
+            {
+                throw new ReferenceBundleException($"{where()}[{i}] is {Describe(e)}, not {item}");
+            }
+
+            i++;
         }
 
         return result;
     }
 
-    public static uint[] UInt32Array(JsonElement v, Func<string> where)
+    private static string Describe(JsonElement e) => e.ValueKind switch
     {
-        if (v.ValueKind != JsonValueKind.Array)
-        {
-            throw new ReferenceBundleException($"{where()} is not a list of uint32 bit patterns");
-        }
-
-        var result = new uint[v.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement e in v.EnumerateArray())
-        {
-            result[i++] = e.ValueKind == JsonValueKind.Number && e.TryGetUInt32(out uint x) ? x : throw new ReferenceBundleException($"{where()} item {i} is not a uint32");
-        }
-
-        return result;
-    }
-
-    public static ulong[] UInt64Array(JsonElement v, Func<string> where)
-    {
-        if (v.ValueKind != JsonValueKind.Array)
-        {
-            throw new ReferenceBundleException($"{where()} is not a list of unsigned integers");
-        }
-
-        var result = new ulong[v.GetArrayLength()];
-        int i = 0;
-        foreach (JsonElement e in v.EnumerateArray())
-        {
-            result[i++] = e.ValueKind == JsonValueKind.Number && e.TryGetUInt64(out ulong x) ? x : throw new ReferenceBundleException($"{where()} item {i} is not an unsigned integer");
-        }
-
-        return result;
-    }
+        JsonValueKind.Number => e.GetRawText(),
+        JsonValueKind.String => "a string",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 }

@@ -7,14 +7,16 @@ namespace LaxScan.Verification;
 internal sealed class CaseCheck
 {
     private readonly List<BitMismatch> _listed = [];
+    private readonly List<string> _notes = [];
     private readonly int _maxListed;
 
-    internal CaseCheck(BundleCase bundleCase, CaseTruth truth, JaxVersion version, int maxListed)
+    internal CaseCheck(BundleCase bundleCase, CaseTruth truth, JaxVersion version, int maxListed, CancellationToken cancellationToken = default)
     {
         Case = bundleCase;
         Truth = truth;
         Version = version;
         _maxListed = maxListed;
+        CancellationToken = cancellationToken;
     }
 
     /// <summary>The case as <c>cases.json</c> gives it.</summary>
@@ -25,6 +27,12 @@ internal sealed class CaseCheck
 
     /// <summary>The JAX release whose rules LaxScan follows for this bundle.</summary>
     public JaxVersion Version { get; }
+
+    /// <summary>
+    /// The verification's cancellation (the token given to <see cref="Verifier.Verify"/>): a handler passes it to every
+    /// library call that takes one, so a case of many steps stops inside the case, not only between cases.
+    /// </summary>
+    public CancellationToken CancellationToken { get; }
 
     /// <summary>How many elements were compared.</summary>
     public long Compared { get; private set; }
@@ -41,6 +49,12 @@ internal sealed class CaseCheck
     /// <summary>Set by <see cref="Skip"/>: nothing was compared.</summary>
     public string? SkipReason { get; private set; }
 
+    /// <summary>
+    /// What was compared outside the count (<see cref="Float32Informational"/>): one note per such field, saying how
+    /// many of its elements differ and why it does not count.
+    /// </summary>
+    public IReadOnlyList<string> Notes => _notes;
+
     /// <summary>Compares a float32 array with the result field written as <c>[bits, shape]</c>: the shape, then every bit.</summary>
     public void Float32(string field, NDArray<float> actual)
     {
@@ -52,6 +66,20 @@ internal sealed class CaseCheck
         }
 
         CompareFloats(field, bits, actual.Span);
+    }
+
+    /// <summary>
+    /// Compares a float32 array as <see cref="Float32(string, NDArray{float})"/> does, but outside the count: its
+    /// mismatches neither fail the case nor are listed; a note (<see cref="Notes"/>) says how many elements differ and
+    /// <paramref name="reason"/> says why the field is not held to LaxScan's promise.
+    /// </summary>
+    public void Float32Informational(string field, NDArray<float> actual, string reason)
+    {
+        var side = new CaseCheck(Case, Truth, Version, maxListed: 0, CancellationToken);
+        side.Float32(field, actual);
+        _notes.Add(side.MismatchCount == 0
+            ? $"{field}: all {side.Compared} elements bit-exact (informational: {reason})"
+            : $"{field}: {side.MismatchCount} of {side.Compared} elements differ (informational, not counted: {reason})");
     }
 
     /// <summary>Compares float32 values with the result field written as a flat list of bit patterns.</summary>

@@ -131,7 +131,7 @@ internal sealed class ReferenceBundle
 
         var cases = new List<BundleCase>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        int index = 0;
+        int index = -1;
         foreach (JsonElement c in json.EnumerateArray())
         {
             index++;
@@ -139,7 +139,7 @@ internal sealed class ReferenceBundle
                 || !c.TryGetProperty("id", out JsonElement id) || id.ValueKind != JsonValueKind.String
                 || !c.TryGetProperty("kind", out JsonElement kind) || kind.ValueKind != JsonValueKind.String)
             {
-                throw new ReferenceBundleException($"bundle '{bundle}': case {index} of cases.json is not an object with a string \"id\" and \"kind\"");
+                throw new ReferenceBundleException($"bundle '{bundle}': cases.json[{index}] is not an object with a string \"id\" and \"kind\"");
             }
 
             if (!seen.Add(id.GetString()!))

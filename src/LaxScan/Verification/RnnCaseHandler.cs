@@ -32,9 +32,9 @@ internal sealed class RnnCaseHandler : ICaseHandler
         if (model == "seed_scan")
         {
             var seed = new LaxScanScanModule(c.Int32("hidden"), c.Int64("steps"));
-            Variables v = seed.Init(key, x, linen);
+            Variables v = seed.Init(key, x, linen, check.CancellationToken);
             check.HexBytes("msgpack_hex", FlaxSerialization.ToBytes(v));
-            check.Float32("out", seed.Apply(v, x, linen));
+            check.Float32("out", seed.Apply(v, x, linen, check.CancellationToken));
             return;
         }
 
@@ -57,8 +57,8 @@ internal sealed class RnnCaseHandler : ICaseHandler
             RecurrentCell cell = Cell();
             ScanModule<RnnCarry> scan = LinenTransforms.Scan(cell, ScanOptions.Default with { InAxes = 1, OutAxes = 1 });
             RnnCarry init = cell.InitializeCarry(PrngKey.FromSeed(0), new Shape(x.Shape[0], x.Shape[2]), linen.ThreefryMode);
-            Variables v = Params(() => scan.Init(key, (init, x), linen));
-            (RnnCarry carry, NDArray<float>? ys) = scan.Apply(v, (init, x), linen);
+            Variables v = Params(() => scan.Init(key, (init, x), linen, check.CancellationToken));
+            (RnnCarry carry, NDArray<float>? ys) = scan.Apply(v, (init, x), linen, check.CancellationToken);
             check.Float32("out", ys!);
             CompareCarry(check, "carry", carry);
             return;
@@ -75,8 +75,8 @@ internal sealed class RnnCaseHandler : ICaseHandler
         if (model == "bidirectional")
         {
             var bi = new Bidirectional(new Rnn(Cell()), new Rnn(Cell()));
-            Variables v = Params(() => bi.Init(key, x, linen));
-            BidirectionalOutput o = bi.Apply(v, input, linen);
+            Variables v = Params(() => bi.Init(key, x, linen, check.CancellationToken));
+            BidirectionalOutput o = bi.Apply(v, input, linen, check.CancellationToken);
             check.Float32("out", o.Outputs);
             CompareCarry(check, "carry_forward", o.ForwardCarry);
             CompareCarry(check, "carry_backward", o.BackwardCarry);
@@ -85,8 +85,8 @@ internal sealed class RnnCaseHandler : ICaseHandler
 
         int unroll = options.TryGetProperty("unroll", out JsonElement u) ? u.GetInt32() : 1;
         var rnn = new Rnn(Cell()) { Unroll = unroll };
-        Variables vars = Params(() => rnn.Init(key, c.Flag("rows") ? Row(x) : x, linen));
-        RnnOutput output = rnn.Apply(vars, input, linen);
+        Variables vars = Params(() => rnn.Init(key, c.Flag("rows") ? Row(x) : x, linen, check.CancellationToken));
+        RnnOutput output = rnn.Apply(vars, input, linen, check.CancellationToken);
         check.Float32("out", output.Outputs);
         CompareCarry(check, "carry", output.Carry);
     }

@@ -9,7 +9,10 @@ internal sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
 {
     private readonly Dictionary<string, ICaseHandler> _handlers = (handlers ?? CaseHandlers.Default).ToDictionary(h => h.Kind, StringComparer.Ordinal);
 
-    /// <summary>The release whose rules a bundle is checked with: the option's, else the bundle's own.</summary>
+    /// <summary>
+    /// The release whose rules a bundle is checked with: the option's, else the bundle's <c>jaxlib</c> (XLA, which
+    /// decides the bits, ships in jaxlib), else its <c>jax</c>.
+    /// </summary>
     /// <exception cref="ReferenceBundleException">The bundle records no JAX version and none was given.</exception>
     /// <exception cref="FormatException">The recorded version is not a version.</exception>
     /// <exception cref="NotSupportedException">The release is older than LaxScan follows.</exception>
@@ -21,14 +24,14 @@ internal sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
             return forced;
         }
 
-        string text = bundle.Provenance.JaxVersionText
-            ?? throw new ReferenceBundleException($"bundle '{bundle.Path}' does not say which JAX made it (no \"jax\" in provenance.json or in truth.json's meta); give the version with --jax-version");
+        string text = bundle.Provenance.RulesVersionText
+            ?? throw new ReferenceBundleException($"bundle '{bundle.Path}' does not say which JAX made it (no \"jaxlib\" or \"jax\" in provenance.json or in truth.json's meta); give the version with --jax-version");
         return JaxVersion.Parse(text);
     }
 
     /// <summary>Checks every case of the bundle.</summary>
-    /// <exception cref="ReferenceBundleException">A case or result breaks the schema.</exception>
-    /// <exception cref="OperationCanceledException">The token was cancelled (checked before each case).</exception>
+    /// <exception cref="ReferenceBundleException">A case or result breaks the schema (the message names the bundle).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled (checked between cases and, by the handlers, inside a long case).</exception>
     public BundleReport Verify(ReferenceBundle bundle, VerifyOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bundle);
@@ -38,7 +41,7 @@ internal sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
         foreach (BundleCase c in bundle.Cases)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            reports.Add(Check(bundle, c, version, options));
+            reports.Add(Check(bundle, c, version, options, cancellationToken));
         }
 
         return new BundleReport(bundle, version, options.JaxVersion is null, reports);
@@ -46,15 +49,15 @@ internal sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
 
     /// <summary>Checks one case of the bundle (the fixture tests run each case as its own test).</summary>
     /// <exception cref="ReferenceBundleException">The case or its result breaks the schema.</exception>
-    public CaseReport VerifyCase(ReferenceBundle bundle, BundleCase bundleCase, VerifyOptions? options = null)
+    public CaseReport VerifyCase(ReferenceBundle bundle, BundleCase bundleCase, VerifyOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(bundleCase);
         options ??= VerifyOptions.Default;
-        return Check(bundle, bundleCase, VersionFor(bundle, options), options);
+        return Check(bundle, bundleCase, VersionFor(bundle, options), options, cancellationToken);
     }
 
-    private CaseReport Check(ReferenceBundle bundle, BundleCase c, JaxVersion version, VerifyOptions options)
+    private CaseReport Check(ReferenceBundle bundle, BundleCase c, JaxVersion version, VerifyOptions options, CancellationToken cancellationToken)
     {
         CaseReport Report(CaseStatus status, string? reason, CaseCheck? check = null) =>
             new(c.Id, c.Kind, status, reason, check?.Mismatches ?? [], check?.MismatchCount ?? 0);
@@ -75,7 +78,7 @@ internal sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
             return Report(CaseStatus.JaxFailed, "JAX failed on this case: " + LastLine(error));
         }
 
-        var check = new CaseCheck(c, truth, version.RulesVersion, Math.Max(0, options.MaxListedPerCase));
+        var check = new CaseCheck(c, truth, version.RulesVersion, Math.Max(0, options.MaxListedPerCase), cancellationToken);
         try
         {
             handler.Check(check);
@@ -84,15 +87,17 @@ internal sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
         {
             return Report(CaseStatus.Refused, e.Message, check);
         }
-        catch (ReferenceBundleException)
+        catch (ReferenceBundleException e) when (!e.Message.StartsWith("bundle '", StringComparison.Ordinal))
         {
-            throw;
+            // A case's field error names the case; with several bundles the reader also needs to know which bundle.
+            throw new ReferenceBundleException($"bundle '{bundle.Path}': {e.Message}", e);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException or OverflowException or Linen.IFlaxError or InsufficientMemoryException)
         {
-            return Report(CaseStatus.Failed, $"LaxScan failed: {e.GetType().Name}: {e.Message}", check);
+            return Report(CaseStatus.Failed, $"LaxScan failed: {e.GetType().Name}: {MessageOf(e)}", check);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         if (check.SkipReason is { } skip)
         {
             return Report(CaseStatus.Skipped, skip, check);
@@ -108,9 +113,23 @@ internal sealed class Verifier(IEnumerable<ICaseHandler>? handlers = null)
             return Report(CaseStatus.Failed, "the handler compared nothing: the result has none of the fields it checks", check);
         }
 
+        string? notes = check.Notes.Count == 0 ? null : string.Join("; ", check.Notes);
         return check.MismatchCount == 0
-            ? Report(CaseStatus.BitExact, null, check)
-            : Report(CaseStatus.Mismatch, $"{check.MismatchCount} of {check.Compared} elements differ", check);
+            ? Report(CaseStatus.BitExact, notes, check)
+            : Report(CaseStatus.Mismatch, $"{check.MismatchCount} of {check.Compared} elements differ" + (notes is null ? string.Empty : "; " + notes), check);
+    }
+
+    // ArgumentException appends " (Parameter 'name')", a .NET parameter name that means nothing to a bundle's reader.
+    private static string MessageOf(Exception e)
+    {
+        if (e is ArgumentException { ParamName: { } name })
+        {
+            string suffix = $" (Parameter '{name}')";
+            int at = e.Message.IndexOf(suffix, StringComparison.Ordinal);
+            return at < 0 ? e.Message : e.Message.Remove(at, suffix.Length);
+        }
+
+        return e.Message;
     }
 
     private static string LastLine(string text)

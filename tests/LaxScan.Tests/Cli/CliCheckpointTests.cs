@@ -25,6 +25,34 @@ public class CliCheckpointTests
         Assert.Equal(["variables.msgpack"], dir.Files());
     }
 
+    /// <summary>
+    /// <c>--format</c> decides what <c>--out</c> gets where the name cannot (a FIFO, <c>/dev/stdout</c>); the bug it
+    /// catches is a format taken from the name alone, which wrote a .npy to <c>--out v.bin --format msgpack</c>.
+    /// </summary>
+    [Fact]
+    public void Params_format_overrides_the_name_both_ways()
+    {
+        using var dir = new TempDirectory();
+        Variables expected = LaxScanFunctions.Params(PrngKey.FromSeed(0), 4);
+
+        Assert.Equal(0, Run("params", "--hidden", "4", "--seed", "0", "--out", dir["v.bin"], "--format", "msgpack", "--quiet").ExitCode);
+        Assert.Equal(0, Run("params", "--hidden", "4", "--seed", "0", "--out", dir["w.msgpack"], "--format", "npy", "--quiet").ExitCode);
+
+        Assert.Equal(FlaxSerialization.ToBytes(expected), File.ReadAllBytes(dir["v.bin"]));
+        Bits.Equal(expected.GetFloat32("params", "W").Span, NpyReader.Read<float>(dir["w.msgpack"]).Span);
+    }
+
+    [Fact]
+    public void Format_without_out_and_rnn_init_without_a_checkpoint_name_are_usage_errors()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal("--format says how to write --out, so it needs --out FILE", AssertFails(Run("params", "--hidden", "4", "--format", "msgpack"), ExitCodes.Usage));
+        Assert.Contains("--format", AssertFails(Run("params", "--hidden", "4", "--out", dir["v.bin"], "--format", "json"), ExitCodes.Usage), StringComparison.Ordinal);
+        Assert.Contains("(or give --format msgpack)", AssertFails(Run("rnn", "init", "--cell", "simple", "--hidden", "2", "--features", "2", "--out", dir["v.bin"]), ExitCodes.Usage), StringComparison.Ordinal);
+        Assert.Equal(0, Run("rnn", "init", "--cell", "simple", "--hidden", "2", "--features", "2", "--out", dir["v.bin"], "--format", "msgpack", "--quiet").ExitCode);
+        Assert.NotNull(FlaxSerialization.ReadFile(dir["v.bin"]));
+    }
+
     [Fact]
     public void A_checkpoint_that_cannot_be_written_leaves_nothing()
     {

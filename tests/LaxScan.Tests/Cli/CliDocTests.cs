@@ -32,8 +32,10 @@ public class CliDocTests
         string expected = string.Concat(doc.AsSpan(0, begin + Begin.Length), "\n\n", GeneratedReference(), doc.AsSpan(end));
         if (Environment.GetEnvironmentVariable("LAXSCAN_WRITE_CLI_DOC") == "1")
         {
+            // A run that rewrote the document compared nothing: it reports a skip, never a pass.
+            bool changed = expected != doc;
             File.WriteAllText(path, expected);
-            return;
+            Assert.Skip($"LAXSCAN_WRITE_CLI_DOC=1: docs/cli.md was {(changed ? "regenerated" : "already current")}, not compared; run the test without it to check");
         }
 
         Assert.True(expected == doc, $"docs/cli.md differs from the tool's --help; regenerate it with: {Regenerate}\n{FirstDifference(doc, expected)}");

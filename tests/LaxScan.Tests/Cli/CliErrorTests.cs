@@ -65,6 +65,9 @@ public class CliErrorTests
         { ["run", "--hidden", "2", "--steps", "1", "--x", "1,,2"], "--x item 2 of 3 is empty" },
         { ["run", "--hidden", "2", "--steps", "1", "--x", ""], "--x item 1 of 1 is empty" },
         { ["run", "--hidden", "2", "--steps", "1", "--x", "1,two"], "--x item 2 expects a number, but got 'two'" },
+        // Python's float('1_000') is 1000.0; LaxScan refuses the grouping with its own reason instead of guessing.
+        { ["run", "--hidden", "2", "--steps", "1", "--x", "1_000,2"], "--x item 1 expects a number, but got '1_000': digit-grouping underscores are not accepted, write the digits alone ('1000')" },
+        { ["run", "--hidden", "2", "--steps", "1_0", "--x", "1,2"], "--steps expects an integer, but got '1_0': digit-grouping underscores are not accepted, write the digits alone ('10')" },
         { ["run", "--hidden", "2", "--steps", "1", "--x", "1;2"], "--x item 1 expects a number, but got '1;2'" },
         { ["run", "--hidden", "2.5", "--steps", "1", "--x", "1,2"], "--hidden expects an integer" },
         { ["run", "--hidden", "2", "--steps", "1e3", "--x", "1,2"], "--steps expects an integer" },
@@ -141,6 +144,38 @@ public class CliErrorTests
         Assert.Contains(lines, l => l.TrimStart().StartsWith(listed + " ", StringComparison.Ordinal));
         Assert.Equal($"error: no command given: {name} needs one of the commands above", lines[^1]);
         Assert.Single(lines, l => l.StartsWith("error: ", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A mistyped command names itself and the commands there are, instead of the parser's "Required command was not
+    /// provided." followed by every word it could not place (as the tool said before).
+    /// </summary>
+    [Fact]
+    public void An_unknown_command_is_named_with_the_commands_there_are()
+    {
+        Assert.Equal(
+            "unknown command 'splitt' for laxscan random; its commands are split, fold-in, bits, uniform, normal, truncated-normal (see laxscan random --help)",
+            AssertFails(Run("random", "splitt", "--seed", "0"), ExitCodes.Usage));
+    }
+
+    /// <summary>A damaged checkpoint names the option and the file (it said only what was wrong with the bytes).</summary>
+    [Fact]
+    public void A_damaged_params_checkpoint_names_the_option_and_the_file()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir["bad.msgpack"], "garbage");
+        string error = AssertFails(Run("run", "--hidden", "2", "--steps", "1", "--x", "1,2", "--params", dir["bad.msgpack"]), ExitCodes.Failure);
+        Assert.StartsWith($"--params '{dir["bad.msgpack"]}': not a loadable Flax checkpoint (at byte 0)", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A name longer than the file system takes names the option, not .NET's "The path '...' is too long".</summary>
+    [Fact]
+    public void An_output_name_too_long_names_the_option()
+    {
+        using var dir = new TempDirectory();
+        string path = dir[new string('a', 300) + ".npy"];
+        Assert.Equal($"--out '{path}': the path, or a name in it, is too long for this system", AssertFails(Run("params", "--hidden", "2", "--out", path), ExitCodes.Failure));
+        Assert.Empty(dir.Files());
     }
 
     [Fact]

@@ -93,7 +93,8 @@ public class CliOutputTests
     {
         var files = new RecordingArrayFiles(new IOException("disk full"));
         string message = AssertFails(Run(files, "random", "normal", "--out", "n.npy"), ExitCodes.Failure);
-        Assert.Equal("disk full", message);
+        // The write's failure names the option and the path (CliContext.Writing), then the system's reason.
+        Assert.Equal("--out 'n.npy': disk full", message);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using static LaxScan.Tests.Cli.CliHarness;
 
@@ -62,30 +61,8 @@ public class CliProcessTests
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) Laxscan(params string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "LaxScan.Cli.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: the test project must reference LaxScan.Cli");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "laxscan did not finish in 2 minutes");
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    // The SDK tells test runs which dotnet it is; outside it, the dotnet on PATH.
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    // One way to run the built tool: Reliability/LaxscanProcess, which kills a child that hangs and clears the
+    // parent's SIMD variables so the child runs under its own defaults.
+    private static (int ExitCode, string Stdout, string Stderr) Laxscan(params string[] args) =>
+        Reliability.LaxscanProcess.Run(new Dictionary<string, string?>(), args);
 }

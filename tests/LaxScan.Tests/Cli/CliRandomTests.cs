@@ -5,7 +5,7 @@ using static LaxScan.Tests.Cli.CliHarness;
 namespace LaxScan.Tests.Cli;
 
 /// <summary>
-/// <c>laxscan random ...</c> against JAX's published outputs (shared/spec/jax-parity.md section 8), and against the
+/// <c>laxscan random ...</c> against JAX's published outputs (where each is published: <see cref="Random.JaxRandomTests"/>), and against the
 /// library's own API where JAX publishes nothing. No expected value here was printed by the CLI first.
 /// </summary>
 public class CliRandomTests

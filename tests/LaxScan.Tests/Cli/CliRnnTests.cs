@@ -72,6 +72,30 @@ public class CliRnnTests
     }
 
     [Fact]
+    public void Rnn_gives_the_same_bits_at_one_two_and_automatic_threads()
+    {
+        // H = 136: the LSTM's recurrent dot is one (136, 544) GEMV, large enough for --threads 0 to split it, and a batch
+        // of two rows with --return-carry, so every output and both carry parts are compared.
+        using var dir = new TempDirectory();
+        Assert.Equal(0, Run("rnn", "init", "--cell", "lstm", "--hidden", "136", "--features", "3", "--recurrent-kernel-init", "lecun_normal", "--out", dir["v.msgpack"]).ExitCode);
+        NDArray<float> x = WriteSequence(dir, "x.npy", 2, 6, 3);
+        var model = new RecurrentModel(RecurrentCellKind.Lstm, 136) { Threads = 1 };
+        RecurrentResult expected = model.Apply(FlaxSerialization.ReadFile(dir["v.msgpack"]), new RnnInput(x) { ReturnCarry = true });
+        string? first = null;
+        foreach (string threads in (string[])["1", "2", "0"])
+        {
+            string y = dir["y.npy"];
+            CliRun run = Run("rnn", "--cell", "lstm", "--hidden", "136", "--params", dir["v.msgpack"], "--x-file", dir["x.npy"], "--return-carry", "--threads", threads, "--out", y);
+            Assert.Equal(0, run.ExitCode);
+            Bits.Equal(expected.Outputs.Span, NpyReader.ReadFloat32(y).Span, $"--threads {threads} outputs");
+            AssertSameArray(expected.Carries![0].Carry[0], run.Json.GetProperty("carry").GetProperty("c"));
+            AssertSameArray(expected.Carries![0].Carry.H, run.Json.GetProperty("carry").GetProperty("h"));
+            first ??= run.Stdout;
+            Assert.Equal(first, run.Stdout);
+        }
+    }
+
+    [Fact]
     public void Return_carry_prints_outputs_and_the_carry_and_the_trace_holds_every_steps_carry()
     {
         using var dir = new TempDirectory();

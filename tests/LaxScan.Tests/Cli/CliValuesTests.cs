@@ -57,7 +57,7 @@ public class CliValuesTests
     public void Non_numbers_are_rejected_with_their_text(string text)
     {
         Assert.False(CliValues.TryParseFloat32(text, "--x item 2", out _, out string? error));
-        Assert.Equal($"--x item 2 expects a number, but got '{text}'", error);
+        Assert.Equal($"--x item 2 expects a number, but got '{text}'" + (text == "1_0" ? ": digit-grouping underscores are not accepted, write the digits alone ('10')" : string.Empty), error);
     }
 
     [Fact]

@@ -76,6 +76,19 @@ public class TensorInteropTests
         Assert.Equal([7f], back.Data);
     }
 
+    [Fact]
+    public void A_scalar_s_own_tensor_round_trips_to_a_scalar()
+    {
+        var scalar = new NDArray<float>(new Shape(), [7]);
+        NDArray<float> back = NDArray<float>.FromTensor(scalar.ToTensor());
+        Assert.Equal(Shape.Scalar, back.Shape);
+        Assert.Same(scalar.Data, back.Data);
+
+        // A one-element tensor that is not a scalar's stays (1,): the same lengths, nothing else to tell them apart.
+        var vector = new NDArray<float>(new Shape(1), [7]);
+        Assert.Equal(new Shape(1), NDArray<float>.FromTensor(vector.ToTensor()).Shape);
+    }
+
     // The case: LaxScan's output handed to ONNX Runtime. The OrtValue's data is the NDArray's own memory.
     [Theory]
     [InlineData(1)]

@@ -55,9 +55,24 @@ public class InitializersTests
     [Fact]
     public void Variance_scaling_truncated_normal_is_tn_times_sqrt_variance_over_the_truncation_stddev()
     {
-        // fan_in = 6: variance = f32(1 / 6); stddev = rn(sqrt(variance) / 0.87962566).
+        // jax/_src/nn/initializers.py:353 (jax-v0.11.0): stddev = sqrt(variance) / .87962566103423978, in float32. The
+        // constant is derived here, not copied: the standard deviation of a unit normal truncated to (-2, 2), whose
+        // variance is 1 - 2 * 2 * pdf(2) / (cdf(2) - cdf(-2)); the mass is integrated (Simpson's rule) from the pdf.
+        double mass = 0;
+        const int n = 20_000;
+        for (int i = 0; i <= n; i++)
+        {
+            double x = -2 + (4.0 * i / n);
+            mass += (i == 0 || i == n ? 1 : i % 2 == 1 ? 4 : 2) * Math.Exp(-x * x / 2) / Math.Sqrt(2 * Math.PI);
+        }
+
+        mass *= 4.0 / n / 3;
+        double truncatedStddev = Math.Sqrt(1 - (4 * Math.Exp(-2) / Math.Sqrt(2 * Math.PI) / mass));
+        Assert.True(Math.Abs(truncatedStddev - 0.87962566103423978) < 1e-12, $"the truncated normal's stddev is {truncatedStddev:R}");
+
+        // fan_in = 6: variance = f32(1 / 6); stddev = rn(sqrt(variance) / f32(that constant)).
         float variance = (float)(1.0 / 6.0);
-        float stddev = MathF.Sqrt(variance) / 0.87962566103423978f;
+        float stddev = MathF.Sqrt(variance) / (float)truncatedStddev;
         NDArray<float> tn = JaxRandom.TruncatedNormal(Key, Shape);
         NDArray<float> actual = Initializers.LecunNormal()(Key, Shape);
         Bits.Equal([.. tn.Data.Select(v => v * stddev)], actual.Span);

@@ -244,7 +244,7 @@ public sealed class PackedPackages : IDisposable
     {
         SkipUnlessPacked();
         bool usesOwnCache = args[0] == "tool";
-        return Start(DotnetHost(), Temp.Path, usesOwnCache ? _isolatedNuGet : null, args);
+        return Start(Reliability.LaxscanProcess.DotnetHost(), Temp.Path, usesOwnCache ? _isolatedNuGet : null, args);
     }
 
     public static (int ExitCode, string Stdout, string Stderr) Start(string fileName, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
@@ -309,10 +309,6 @@ public sealed class PackedPackages : IDisposable
             }
         }
     }
-
-    // The SDK tells test runs which dotnet it is; outside it, the dotnet on PATH.
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private string WriteConfig(string name, string packages, bool withNuGetOrg)
     {

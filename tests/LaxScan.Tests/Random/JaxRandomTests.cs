@@ -2,7 +2,23 @@ using LaxScan.Random;
 
 namespace LaxScan.Tests.Random;
 
-/// <summary>JAX's published outputs for keys and distributions (../shared/spec/jax-parity.md section 8, with sources there).</summary>
+/// <summary>
+/// JAX's published outputs for keys and distributions. Where each value is published (jax-ml/jax at tag jax-v0.11.0):
+/// <list type="bullet">
+/// <item><c>split(PRNGKey(0), 4)</c> and <c>fold_in(PRNGKey(0), 4)</c> (original): tests/random_test.py:400-409.</item>
+/// <item><c>bits</c> of seed 1701 as uint8, uint16, uint32 (original): tests/random_test.py:268-276.</item>
+/// <item><c>split(key(0))</c> (partitionable): the keys of jax/_src/random/stateful_rng.py:96-101's docstring
+/// (<c>stateful_rng(0).key()</c> twice).</item>
+/// <item><c>uniform(key(0), (3,))</c>: docs/jep/9263-typed-keys.md:177 (and its first element, jax/random.py:48).</item>
+/// <item><c>normal(key(42), (3,))</c>: the rendered output of JAX's "Pseudorandom numbers" page
+/// (docs.jax.dev/en/latest/random-numbers.html, "all at once"); not in the repository's text.</item>
+/// <item><c>normal(PRNGKey(0))</c> = -0.20584226 (original): printed in JAX's key-reuse docstring before keys became
+/// partitionable by default and in many users' tests; not found in jax-v0.11.0's text.</item>
+/// <item><c>bits(key(0))</c> = 4070199207 and <c>normal(key(0), (3,))</c>: found in no file of the jax repository at
+/// jax-v0.11.0; they rest on the project's first spec only (and bits(key(0)) on the Random123 answers that
+/// tests/random_impl_test.py:57 checks).</item>
+/// </list>
+/// </summary>
 public class JaxRandomTests
 {
     private static readonly PrngKey Key0 = PrngKey.FromSeed(0);

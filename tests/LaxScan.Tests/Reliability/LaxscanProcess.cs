@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 
 namespace LaxScan.Tests.Reliability;
 
@@ -71,6 +72,47 @@ internal static partial class LaxscanProcess
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>
+    /// Runs many command lines in one child process (<c>laxscan __batch</c>, LaxScan.Cli's BatchMode) under
+    /// <paramref name="environment"/>, in order: one start-up instead of one per command line. Kills the child and
+    /// fails the test when the whole batch has not finished within <paramref name="timeout"/>.
+    /// </summary>
+    public static IReadOnlyList<(int ExitCode, string Stdout, string Stderr)> RunBatch(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string[]> commands, TimeSpan timeout)
+    {
+        ProcessStartInfo start = StartInfo(environment, "__batch");
+        start.RedirectStandardInput = true;
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Task feed = Task.Run(() =>
+        {
+            foreach (string[] args in commands)
+            {
+                process.StandardInput.Write(JsonSerializer.Serialize(args));
+                process.StandardInput.Write('\n');
+            }
+
+            process.StandardInput.Close();
+        });
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"laxscan __batch of {commands.Count} command lines did not finish in {timeout}");
+        }
+
+        feed.Wait(timeout);
+        Assert.True(process.ExitCode == 0, $"laxscan __batch exited {process.ExitCode}: {stderr.Result}");
+        var results = new List<(int, string, string)>();
+        foreach (string line in stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            JsonElement r = JsonDocument.Parse(line).RootElement;
+            results.Add((r.GetProperty("exit").GetInt32(), r.GetProperty("stdout").GetString()!, r.GetProperty("stderr").GetString()!));
+        }
+
+        Assert.Equal(commands.Count, results.Count);
+        return results;
+    }
+
     /// <summary>Sends a POSIX signal, as a terminal's Ctrl-C (SIGINT) or a service manager (SIGTERM) does.</summary>
     public static void Signal(Process process, int signal)
     {
@@ -83,8 +125,8 @@ internal static partial class LaxscanProcess
     /// <summary>SIGTERM's number on Linux and macOS.</summary>
     public const int SigTerm = 15;
 
-    // The SDK tells test runs which dotnet it is; outside it, the dotnet on PATH.
-    private static string DotnetHost() =>
+    /// <summary>The dotnet that runs this test run (the SDK says which); outside it, the dotnet on PATH.</summary>
+    public static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -67,7 +67,9 @@ internal sealed class PublishedBundle
         // By hand: W = I and x tiny (|x| < 0.0004, where tanh(x) rounds to x), so every state is x exactly.
         uint[] x3 = [Bits.Of(MathF.Pow(2, -12)), Bits.Of(-MathF.Pow(2, -13)), 0];
         uint[] identity = [.. Enumerable.Range(0, 9).Select(i => i % 4 == 0 ? Bits.Of(1f) : 0u)];
-        Add(Case("mission_identity", "mission", ("mode", "partitionable"), ("hidden", 3), ("T", 5), ("xshape", Ints(3)), ("x", Words(x3)), ("W", Words(identity))), new JsonObject { ["out"] = Pair([3], x3) });
+        // Every state too: tanh(x @ I) = x is state 0, and each of the T = 5 steps keeps it, so states is x six times.
+        Add(Case("mission_identity", "mission", ("mode", "partitionable"), ("hidden", 3), ("T", 5), ("xshape", Ints(3)), ("x", Words(x3)), ("W", Words(identity))),
+            new JsonObject { ["out"] = Pair([3], x3), ["states"] = Pair([6, 3], [.. Enumerable.Repeat(x3, 6).SelectMany(s => s)]) });
 
         // By hand: Dense without bias on small integers, exact in any order: [1, 1] @ [[1, 2], [3, 4]] = [4, 6].
         Add(Case("dense_ints", "dense", ("features", 2), ("x", Words(Bits.Of(1f), Bits.Of(1f))), ("kernel", Words(Bits.Of(1f), Bits.Of(2f), Bits.Of(3f), Bits.Of(4f))), ("where", "eager")),

@@ -222,7 +222,7 @@ public class VerifyCommandTests
         { "bad json", "truth.json is not valid JSON" },
         { "results not an object", "truth.json is not an object with \"results\"" },
         { "cases not a list", "cases.json is not a list of cases" },
-        { "case without kind", "case 1 of cases.json is not an object with a string \"id\" and \"kind\"" },
+        { "case without kind", "cases.json[0] is not an object with a string \"id\" and \"kind\"" },
         { "duplicate id", "the case id 'split_p' appears twice" },
         { "hash", "truth.json does not match the sha256 in provenance.json" },
         { "bad field", "case 'split_p' (random) field \"n\" is not an int32" },

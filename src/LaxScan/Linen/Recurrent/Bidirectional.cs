@@ -1,3 +1,5 @@
+using LaxScan.Threading;
+
 namespace LaxScan.Linen.Recurrent;
 
 /// <summary>
@@ -49,8 +51,11 @@ public sealed class Bidirectional : Module<RnnInput, BidirectionalOutput>
             (forwardKey, backwardKey) = (keys[0], keys[1]);
         }
 
+        // One thread team for both directions: they run one after the other.
+        using var team = new RunTeam(ForwardRnn.Cell.Threads, BackwardRnn.Cell.Threads);
         RnnOutput forward = scope.CallAs(ForwardRnn, "forward_rnn", new RnnInput(input.Inputs)
         {
+            Team = team,
             InitialCarry = input.InitialCarry,
             InitKey = forwardKey,
             SeqLengths = input.SeqLengths,
@@ -60,6 +65,7 @@ public sealed class Bidirectional : Module<RnnInput, BidirectionalOutput>
         });
         RnnOutput backward = scope.CallAs(BackwardRnn, "backward_rnn", new RnnInput(input.Inputs)
         {
+            Team = team,
             InitialCarry = input.BackwardInitialCarry,
             InitKey = backwardKey,
             SeqLengths = input.SeqLengths,

@@ -1,5 +1,6 @@
 using LaxScan.Linen.Recurrent.Kernels;
 using LaxScan.Nn;
+using LaxScan.Threading;
 
 namespace LaxScan.Linen.Recurrent;
 
@@ -32,7 +33,7 @@ public sealed class GruCell : RecurrentCell
 
     internal override string TypeName => "GRUCell";
 
-    internal override CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures)
+    internal override CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures, RunTeam team)
     {
         (NDArray<float> ir, NDArray<float>? bir) = Dense(scope, "ir", inputFeatures, hiddenFeatures, KernelInit, BiasInit);
         NDArray<float> hr = Dense(scope, "hr", hiddenFeatures, hiddenFeatures, RecurrentKernelInit, null).Kernel;
@@ -42,8 +43,8 @@ public sealed class GruCell : RecurrentCell
         (NDArray<float> hn, NDArray<float>? bhn) = Dense(scope, "hn", hiddenFeatures, hiddenFeatures, RecurrentKernelInit, BiasInit);
         return new GruProgram(
             hiddenFeatures,
-            new DenseKernel([ir, iz, inK], Threads),
-            new DenseKernel([hr, hz, hn], Threads),
+            InputKernel(team, ir, iz, inK),
+            RecurrentKernel(team, GruProgram.RecurrentGroups, hr, hz, hn),
             ConcatenateColumns(bir!, biz!, bin!),
             bhn!.Span,
             Tier);

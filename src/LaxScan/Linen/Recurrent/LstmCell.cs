@@ -1,5 +1,6 @@
 using LaxScan.Linen.Recurrent.Kernels;
 using LaxScan.Nn;
+using LaxScan.Threading;
 
 namespace LaxScan.Linen.Recurrent;
 
@@ -34,7 +35,7 @@ public class LstmCell : RecurrentCell
 
     internal override string TypeName => "LSTMCell";
 
-    internal override CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures)
+    internal override CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures, RunTeam team)
     {
         var inputKernels = new NDArray<float>[4];
         var recurrentKernels = new NDArray<float>[4];
@@ -48,12 +49,12 @@ public class LstmCell : RecurrentCell
             biases[g] = bias!;
         }
 
-        return CreateProgram(inputKernels, recurrentKernels, ConcatenateColumns(biases), hiddenFeatures);
+        return CreateProgram(inputKernels, recurrentKernels, ConcatenateColumns(biases), hiddenFeatures, team);
     }
 
     /// <summary>The program for these params: one Dense dot per gate (OptimizedLSTMCell overrides with concatenated dots).</summary>
-    private protected virtual CellProgram CreateProgram(NDArray<float>[] inputKernels, NDArray<float>[] recurrentKernels, float[] bias, int hidden) =>
-        new LstmProgram(hidden, new DenseKernel(inputKernels, Threads), new DenseKernel(recurrentKernels, Threads), bias, Tier);
+    private protected virtual CellProgram CreateProgram(NDArray<float>[] inputKernels, NDArray<float>[] recurrentKernels, float[] bias, int hidden, RunTeam team) =>
+        new LstmProgram(hidden, InputKernel(team, inputKernels), RecurrentKernel(team, null, recurrentKernels), bias, Tier);
 
     internal override void ReferenceStep(Variables cellParams, float[] x, float[][] carry)
     {

@@ -1,5 +1,6 @@
 using LaxScan.Linen.Recurrent.Kernels;
 using LaxScan.Nn;
+using LaxScan.Threading;
 
 namespace LaxScan.Linen.Recurrent;
 
@@ -37,7 +38,7 @@ public sealed class MguCell : RecurrentCell
 
     internal override string TypeName => "MGUCell";
 
-    internal override CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures)
+    internal override CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures, RunTeam team)
     {
         (NDArray<float> ifK, NDArray<float>? bif) = Dense(scope, "if", inputFeatures, hiddenFeatures, KernelInit, ForgetBiasInit);
         NDArray<float> hf = Dense(scope, "hf", hiddenFeatures, hiddenFeatures, RecurrentKernelInit, null).Kernel;
@@ -45,8 +46,8 @@ public sealed class MguCell : RecurrentCell
         (NDArray<float> inK, NDArray<float>? bin) = Dense(scope, "in", inputFeatures, hiddenFeatures, KernelInit, ActivationBiasInit);
         return new MguProgram(
             hiddenFeatures,
-            new DenseKernel([ifK, inK], Threads),
-            new DenseKernel([hf, hn], Threads),
+            InputKernel(team, ifK, inK),
+            RecurrentKernel(team, MguProgram.RecurrentGroups(ResetGate), hf, hn),
             ConcatenateColumns(bif!, bin!),
             bhn is null ? [] : bhn.Span,
             ResetGate,

@@ -1,5 +1,6 @@
 using LaxScan.Kernels;
 using LaxScan.Linen.Recurrent.Kernels;
+using LaxScan.Threading;
 
 namespace LaxScan.Linen.Recurrent;
 
@@ -23,11 +24,12 @@ public sealed class OptimizedLstmCell : LstmCell
 
     internal override string TypeName => "OptimizedLSTMCell";
 
-    private protected override CellProgram CreateProgram(NDArray<float>[] inputKernels, NDArray<float>[] recurrentKernels, float[] bias, int hidden)
+    private protected override CellProgram CreateProgram(NDArray<float>[] inputKernels, NDArray<float>[] recurrentKernels, float[] bias, int hidden, RunTeam team)
     {
         var input = new NDArray<float>(new Shape(inputKernels[0].Shape[0], 4 * hidden), ConcatenateColumns(inputKernels));
         var recurrent = new NDArray<float>(new Shape(hidden, 4 * hidden), ConcatenateColumns(recurrentKernels));
-        return new LstmProgram(hidden, new DenseKernel([input], Threads), new DenseKernel([recurrent], Threads), bias, Tier);
+        // One (H, 4H) GEMV per step for all four gates, the recurrent biases added in its epilogue.
+        return new LstmProgram(hidden, InputKernel(team, input), RecurrentKernel(team, null, recurrent), bias, Tier);
     }
 
     private protected override float[][] ReferenceDots(Variables cellParams, string side, float[] v)

@@ -3,6 +3,7 @@ using LaxScan.Linen.Recurrent.Kernels;
 using LaxScan.Nn;
 using LaxScan.Numerics;
 using LaxScan.Random;
+using LaxScan.Threading;
 
 namespace LaxScan.Linen.Recurrent;
 
@@ -92,7 +93,19 @@ public abstract class RecurrentCell : Module<(RnnCarry Carry, NDArray<float> X),
     /// Makes (in init) or reads (in apply) the cell's params in Flax's order in <paramref name="scope"/>, and binds them
     /// into a program that runs steps. The hidden size comes from the carry, as in Flax (<c>h.shape[-1]</c>).
     /// </summary>
-    internal abstract CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures);
+    /// <param name="scope">The cell's scope.</param>
+    /// <param name="inputFeatures">F.</param>
+    /// <param name="hiddenFeatures">H, from the carry.</param>
+    /// <param name="team">The run's thread team, shared by every GEMV of the run.</param>
+    internal abstract CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures, RunTeam team);
+
+    /// <summary>The input Dense side by side (one group: every projection adds its bias, if any), for chunks of steps.</summary>
+    private protected DenseKernel InputKernel(RunTeam team, params NDArray<float>[] kernels) =>
+        new(kernels, null, Threads, Tier, team, DenseKernel.ChunkRows);
+
+    /// <summary>The recurrent Dense side by side, in groups by addend, for one step at a time.</summary>
+    private protected DenseKernel RecurrentKernel(RunTeam team, int[]? groups, params NDArray<float>[] kernels) =>
+        new(kernels, groups, Threads, Tier, team, batchHint: 1);
 
     /// <summary>
     /// The scalar reference of one step for one row, written from the rules without the fast kernels: each Dense's
@@ -116,15 +129,18 @@ public abstract class RecurrentCell : Module<(RnnCarry Carry, NDArray<float> X),
         int inputFeatures = x.Shape[-1];
         int rows = checked((int)(carry.Shape.Size / hidden));
 
-        using CellProgram program = Bind(scope, inputFeatures, hidden);
+        using var team = new RunTeam(Threads);
+        using CellProgram program = Bind(scope, inputFeatures, hidden, team);
         var next = new RnnCarry([.. Enumerable.Range(0, CarryCount).Select(_ => new NDArray<float>(carry.Shape))]);
         var state = new CellState(hidden, CarryCount);
         float[] p = new float[program.ProjectionWidth];
+        float[] xRow = new float[inputFeatures];
         for (int r = 0; r < rows; r++)
         {
             state.Load(carry, r);
-            program.Project(x.Span.Slice(r * inputFeatures, inputFeatures), 1, p);
-            program.Step(p, state);
+            x.Span.Slice(r * inputFeatures, inputFeatures).CopyTo(xRow);
+            program.Project(xRow, 1, p, default);
+            program.Step(p, 0, state);
             state.Advance();
             state.Store(next, r);
         }

@@ -111,6 +111,7 @@ public sealed class Rnn : Module<RnnInput, RnnOutput>
         {
             Cancellation = scope.CancellationToken,
             OnStep = OnStep,
+            Team = input.Team,
             KeepCarryAt = sliceCarry ? [.. lengths.Select(l => FlipSequences.LastCarryStep(l, steps))] : null,
         };
         NDArray<float> front = Axes.Move(inputs, timeAxis, 0);

@@ -1,4 +1,5 @@
 using LaxScan.Random;
+using LaxScan.Threading;
 
 namespace LaxScan.Linen.Recurrent;
 
@@ -38,6 +39,9 @@ public sealed record RnnInput(NDArray<float> Inputs)
 
     /// <summary><c>keep_order</c> (nn.RNN only).</summary>
     public bool? KeepOrder { get; init; }
+
+    /// <summary>The thread team of an enclosing run (nn.Bidirectional's, shared by its two RNNs); null: the RNN's own.</summary>
+    internal RunTeam? Team { get; init; }
 
     /// <summary>Just the inputs, every other argument from the module.</summary>
     public static implicit operator RnnInput(NDArray<float> inputs) => new(inputs);

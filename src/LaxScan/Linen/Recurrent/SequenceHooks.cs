@@ -1,3 +1,5 @@
+using LaxScan.Threading;
+
 namespace LaxScan.Linen.Recurrent;
 
 /// <summary>
@@ -24,6 +26,12 @@ internal sealed class SequenceHooks
     /// out of range (its kept carry is NaN, as JAX's gather fills). Null keeps none.
     /// </summary>
     public long[]? KeepCarryAt { get; init; }
+
+    /// <summary>
+    /// The thread team of the whole run (both RNNs of a Bidirectional share one), or null: the sequence run then starts
+    /// its own for its cell.
+    /// </summary>
+    public RunTeam? Team { get; init; }
 
     /// <summary>Steps run so far.</summary>
     public long Steps { get; set; }

@@ -27,9 +27,13 @@ internal static class SequenceRunner
         var final = new RnnCarry([.. Enumerable.Range(0, carryCount).Select(_ => new NDArray<float>(init.Shape))]);
         RnnCarry? kept = hooks.KeepCarryAt is null ? null : new RnnCarry([.. Enumerable.Range(0, carryCount).Select(_ => new NDArray<float>(init.Shape))]);
 
+        // Full chunks and, when T is not a multiple of the chunk, one shorter last chunk, each in buffers of its exact size.
         int chunk = Math.Min(DenseKernel.ChunkRows, Math.Max(1, steps));
+        int tail = steps % chunk;
         float[] xChunk = new float[chunk * f];
         float[] pChunk = new float[chunk * width];
+        float[] xTail = new float[tail * f];
+        float[] pTail = new float[tail * width];
         var state = new CellState(h, carryCount);
         ReadOnlySpan<float> x = xs.Span;
         Span<float> y = ys.Span;
@@ -45,18 +49,19 @@ internal static class SequenceRunner
             for (int start = 0; start < steps; start += chunk)
             {
                 int count = Math.Min(chunk, steps - start);
+                (float[] inputs, float[] projections) = count == chunk ? (xChunk, pChunk) : (xTail, pTail);
                 for (int i = 0; i < count; i++)
                 {
                     int t = reverse ? steps - 1 - (start + i) : start + i;
-                    x.Slice(((t * rows) + row) * f, f).CopyTo(xChunk.AsSpan(i * f, f));
+                    x.Slice(((t * rows) + row) * f, f).CopyTo(inputs.AsSpan(i * f, f));
                 }
 
-                program.Project(xChunk.AsSpan(0, count * f), count, pChunk);
+                program.Project(inputs, count, projections, hooks.Cancellation);
                 for (int i = 0; i < count; i++)
                 {
                     hooks.Cancellation.ThrowIfCancellationRequested();
                     int t = reverse ? steps - 1 - (start + i) : start + i;
-                    program.Step(pChunk.AsSpan(i * width, width), state);
+                    program.Step(projections, i * width, state);
                     state.Advance();
                     state.H.CopyTo(y.Slice(((t * rows) + row) * h, h));
                     if (t == keepAt)

@@ -1,5 +1,6 @@
 using LaxScan.Linen.Recurrent.Kernels;
 using LaxScan.Linen.Transforms;
+using LaxScan.Threading;
 
 namespace LaxScan.Linen.Recurrent;
 
@@ -28,11 +29,12 @@ internal static class SequenceScan
         string[] streams = [.. options.SplitRngs.Keys];
         string[] path = ["params", .. scope.Path];
         string[] before = BroadcastVariables.NamesAt(scope.Store, path);
+        using RunTeam? ownTeam = hooks.Team is null ? new RunTeam(cell.Threads) : null;
         CellProgram program;
         using (TraceContext.Enter())
         {
             // In init this is Flax's init-mode pass that makes the broadcast params; in apply it reads them.
-            program = cell.Bind(scope.Lifted(cell.ClassName, streams), xs.Shape[-1], init.Shape[-1]);
+            program = cell.Bind(scope.Lifted(cell.ClassName, streams), xs.Shape[-1], init.Shape[-1], hooks.Team ?? ownTeam!);
         }
 
         using (program)

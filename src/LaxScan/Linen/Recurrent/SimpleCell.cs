@@ -1,5 +1,6 @@
 using LaxScan.Linen.Recurrent.Kernels;
 using LaxScan.Nn;
+using LaxScan.Threading;
 
 namespace LaxScan.Linen.Recurrent;
 
@@ -29,11 +30,11 @@ public sealed class SimpleCell : RecurrentCell
 
     internal override string TypeName => "SimpleCell";
 
-    internal override CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures)
+    internal override CellProgram Bind(Scope scope, int inputFeatures, int hiddenFeatures, RunTeam team)
     {
         (NDArray<float> i, NDArray<float>? bi) = Dense(scope, "i", inputFeatures, hiddenFeatures, KernelInit, BiasInit);
         NDArray<float> h = Dense(scope, "h", hiddenFeatures, hiddenFeatures, RecurrentKernelInit, null).Kernel;
-        return new SimpleProgram(hiddenFeatures, new DenseKernel([i], Threads), new DenseKernel([h], Threads), bi!.Span.ToArray(), Residual, Tier);
+        return new SimpleProgram(hiddenFeatures, InputKernel(team, i), RecurrentKernel(team, null, h), bi!.Span.ToArray(), Residual, Tier);
     }
 
     internal override void ReferenceStep(Variables cellParams, float[] x, float[][] carry)

@@ -11,19 +11,19 @@ internal static class RecurrentTestCells
 {
     public static readonly string[] Kinds = ["simple", "simple-residual", "gru", "mgu", "mgu-no-reset", "lstm", "optimized-lstm"];
 
-    public static RecurrentCell Create(string kind, int features, SimdTier tier = SimdTier.Vector512, bool randomBiases = true)
+    public static RecurrentCell Create(string kind, int features, SimdTier tier = SimdTier.Vector512, bool randomBiases = true, int threads = 0)
     {
         Initializer kernel = Initializers.Normal(0.6f);
         Initializer bias = randomBiases ? Initializers.Normal(0.4f) : Initializers.Zeros;
         return kind switch
         {
-            "simple" => new SimpleCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Tier = tier },
-            "simple-residual" => new SimpleCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Residual = true, Tier = tier },
-            "gru" => new GruCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Tier = tier },
-            "mgu" => new MguCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, ForgetBiasInit = bias, ActivationBiasInit = bias, Tier = tier },
-            "mgu-no-reset" => new MguCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, ForgetBiasInit = bias, ActivationBiasInit = bias, ResetGate = false, Tier = tier },
-            "lstm" => new LstmCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Tier = tier },
-            "optimized-lstm" => new OptimizedLstmCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Tier = tier },
+            "simple" => new SimpleCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Tier = tier, Threads = threads },
+            "simple-residual" => new SimpleCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Residual = true, Tier = tier, Threads = threads },
+            "gru" => new GruCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Tier = tier, Threads = threads },
+            "mgu" => new MguCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, ForgetBiasInit = bias, ActivationBiasInit = bias, Tier = tier, Threads = threads },
+            "mgu-no-reset" => new MguCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, ForgetBiasInit = bias, ActivationBiasInit = bias, ResetGate = false, Tier = tier, Threads = threads },
+            "lstm" => new LstmCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Tier = tier, Threads = threads },
+            "optimized-lstm" => new OptimizedLstmCell(features) { KernelInit = kernel, RecurrentKernelInit = kernel, BiasInit = bias, Tier = tier, Threads = threads },
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
@@ -38,6 +38,17 @@ internal static class RecurrentTestCells
         }
 
         return x;
+    }
+
+    /// <summary>B sequences of shape (T, F) stacked into a batch (B, T, F), row b from seed + b.</summary>
+    public static NDArray<float> Batch(int seed, int rows, int steps, int features, float scale = 1.5f) =>
+        new(new Shape(rows, steps, features), [.. Enumerable.Range(0, rows).SelectMany(b => Sequence(seed + b, steps, features, scale).Data)]);
+
+    /// <summary>Row b of a batch (B, T, F) as its own sequence (T, F).</summary>
+    public static NDArray<float> Row(NDArray<float> batch, int b)
+    {
+        int size = batch.Shape[1] * batch.Shape[2];
+        return new NDArray<float>(new Shape(batch.Shape[1], batch.Shape[2]), batch.Span.Slice(b * size, size).ToArray());
     }
 
     /// <summary>The cell's params dict inside an RNN's variables.</summary>

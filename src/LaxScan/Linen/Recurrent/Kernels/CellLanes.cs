@@ -1,152 +1,147 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using LaxScan.Kernels;
 using LaxScan.Numerics;
 
 namespace LaxScan.Linen.Recurrent.Kernels;
 
 /// <summary>
-/// <see cref="CellMath"/> on whole vectors: the same operations in the same order, each flushed as XLA:CPU flushes
-/// it, so every SIMD width gives the scalar reference's bits. Each function runs full vectors of the widest allowed
-/// tier, then narrower ones, and finishes the last elements with <see cref="CellMath"/> itself.
+/// The elementwise rest of each cell step after the recurrent GEMVs (<see cref="CellMath"/>'s <c>...FromSums</c>) on
+/// whole vectors: the same operations in the same order, each flushed as XLA:CPU flushes it, so every SIMD width gives
+/// the scalar reference's bits. Each function runs full vectors of the widest allowed tier, then narrower ones, and
+/// finishes the last elements with <see cref="CellMath"/> itself. Each returns whether the new h holds a tiny value
+/// (nonzero below 2^-40), so the next step's GEMVs know whether h needs their flushing kernel without scanning it.
 /// </summary>
 internal static class CellLanes
 {
     /// <summary>
-    /// LSTM over units [0, H): the input projections x (gates i, f, g, o at offsets 0, H, 2H, 3H), the recurrent dots
-    /// hi..ho and the recurrent biases b (the same layout as x).
+    /// LSTM over units [0, H): the input projections x (gates i, f, g, o at offsets 0, H, 2H, 3H) and each recurrent
+    /// Dense's output with its bias added, s_i..s_o.
     /// </summary>
-    public static void Lstm(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> hi, ReadOnlySpan<float> hf, ReadOnlySpan<float> hg, ReadOnlySpan<float> ho,
-        ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> cOut, Span<float> hOut, SimdTier tier)
+    public static bool Lstm(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> si, ReadOnlySpan<float> sf, ReadOnlySpan<float> sg, ReadOnlySpan<float> so,
+        ReadOnlySpan<float> c, Span<float> cOut, Span<float> hOut, SimdTier tier)
     {
         int h = c.Length;
         int j = 0;
+        bool tiny = false;
         if (tier >= SimdTier.Vector512)
         {
-            j = Lstm<FloatLanes512, Vector512<float>>(x, hi, hf, hg, ho, b, c, cOut, hOut, j);
+            tiny |= Lstm<FloatLanes512, Vector512<float>>(x, si, sf, sg, so, c, cOut, hOut, ref j);
         }
 
         if (tier >= SimdTier.Vector256)
         {
-            j = Lstm<FloatLanes256, Vector256<float>>(x, hi, hf, hg, ho, b, c, cOut, hOut, j);
+            tiny |= Lstm<FloatLanes256, Vector256<float>>(x, si, sf, sg, so, c, cOut, hOut, ref j);
         }
 
         if (tier >= SimdTier.Vector128)
         {
-            j = Lstm<FloatLanes128, Vector128<float>>(x, hi, hf, hg, ho, b, c, cOut, hOut, j);
+            tiny |= Lstm<FloatLanes128, Vector128<float>>(x, si, sf, sg, so, c, cOut, hOut, ref j);
         }
 
         for (; j < h; j++)
         {
-            (cOut[j], hOut[j]) = CellMath.Lstm(
-                x[j], x[h + j], x[(2 * h) + j], x[(3 * h) + j],
-                hi[j], hf[j], hg[j], ho[j],
-                b[j], b[h + j], b[(2 * h) + j], b[(3 * h) + j],
-                c[j]);
+            (cOut[j], hOut[j]) = CellMath.LstmFromSums(x[j], x[h + j], x[(2 * h) + j], x[(3 * h) + j], si[j], sf[j], sg[j], so[j], c[j]);
+            tiny |= Gemv.IsTiny(hOut[j]);
         }
+
+        return tiny;
     }
 
-    /// <summary>GRU over units [0, H): the projections p (r, z, n at offsets 0, H, 2H, biases added) and the recurrent dots.</summary>
-    public static void Gru(ReadOnlySpan<float> p, ReadOnlySpan<float> hr, ReadOnlySpan<float> hz, ReadOnlySpan<float> hn, ReadOnlySpan<float> bhn, ReadOnlySpan<float> h, Span<float> hOut, SimdTier tier)
+    /// <summary>GRU over units [0, H): sr, sz (projection plus recurrent dot), pn (the n projection) and sn (h_n + b_hn).</summary>
+    public static bool Gru(ReadOnlySpan<float> sr, ReadOnlySpan<float> sz, ReadOnlySpan<float> pn, ReadOnlySpan<float> sn, ReadOnlySpan<float> h, Span<float> hOut, SimdTier tier)
     {
         int n = h.Length;
         int j = 0;
+        bool tiny = false;
         if (tier >= SimdTier.Vector512)
         {
-            j = Gru<FloatLanes512, Vector512<float>>(p, hr, hz, hn, bhn, h, hOut, j);
+            tiny |= Gru<FloatLanes512, Vector512<float>>(sr, sz, pn, sn, h, hOut, ref j);
         }
 
         if (tier >= SimdTier.Vector256)
         {
-            j = Gru<FloatLanes256, Vector256<float>>(p, hr, hz, hn, bhn, h, hOut, j);
+            tiny |= Gru<FloatLanes256, Vector256<float>>(sr, sz, pn, sn, h, hOut, ref j);
         }
 
         if (tier >= SimdTier.Vector128)
         {
-            j = Gru<FloatLanes128, Vector128<float>>(p, hr, hz, hn, bhn, h, hOut, j);
+            tiny |= Gru<FloatLanes128, Vector128<float>>(sr, sz, pn, sn, h, hOut, ref j);
         }
 
         for (; j < n; j++)
         {
-            hOut[j] = CellMath.Gru(p[j], p[n + j], p[(2 * n) + j], hr[j], hz[j], hn[j], bhn[j], h[j]);
+            hOut[j] = CellMath.GruFromSums(sr[j], sz[j], pn[j], sn[j], h[j]);
+            tiny |= Gemv.IsTiny(hOut[j]);
         }
+
+        return tiny;
     }
 
-    /// <summary>MGU over units [0, H): projections p (f, n at offsets 0, H); <paramref name="bhn"/> unused without the reset gate.</summary>
-    public static void Mgu(ReadOnlySpan<float> p, ReadOnlySpan<float> hf, ReadOnlySpan<float> hn, ReadOnlySpan<float> bhn, bool resetGate, ReadOnlySpan<float> h, Span<float> hOut, SimdTier tier)
+    /// <summary>
+    /// MGU over units [0, H): sf (projection plus recurrent dot) and sn, which is h_n + b_hn with the reset gate (then
+    /// pn is the n projection) and px_n + h_n without it (pn unused).
+    /// </summary>
+    public static bool Mgu(ReadOnlySpan<float> sf, ReadOnlySpan<float> sn, ReadOnlySpan<float> pn, bool resetGate, ReadOnlySpan<float> h, Span<float> hOut, SimdTier tier)
     {
         int n = h.Length;
         int j = 0;
+        bool tiny = false;
         if (tier >= SimdTier.Vector512)
         {
-            j = Mgu<FloatLanes512, Vector512<float>>(p, hf, hn, bhn, resetGate, h, hOut, j);
+            tiny |= Mgu<FloatLanes512, Vector512<float>>(sf, sn, pn, resetGate, h, hOut, ref j);
         }
 
         if (tier >= SimdTier.Vector256)
         {
-            j = Mgu<FloatLanes256, Vector256<float>>(p, hf, hn, bhn, resetGate, h, hOut, j);
+            tiny |= Mgu<FloatLanes256, Vector256<float>>(sf, sn, pn, resetGate, h, hOut, ref j);
         }
 
         if (tier >= SimdTier.Vector128)
         {
-            j = Mgu<FloatLanes128, Vector128<float>>(p, hf, hn, bhn, resetGate, h, hOut, j);
+            tiny |= Mgu<FloatLanes128, Vector128<float>>(sf, sn, pn, resetGate, h, hOut, ref j);
         }
 
         for (; j < n; j++)
         {
-            hOut[j] = CellMath.Mgu(p[j], p[n + j], hf[j], hn[j], resetGate ? bhn[j] : 0f, resetGate, h[j]);
+            hOut[j] = resetGate ? CellMath.MguResetFromSums(sf[j], sn[j], pn[j], h[j]) : CellMath.MguFromSums(sf[j], sn[j], h[j]);
+            tiny |= Gemv.IsTiny(hOut[j]);
         }
+
+        return tiny;
     }
 
-    /// <summary>SimpleCell over units [0, H).</summary>
-    public static void Simple(ReadOnlySpan<float> p, ReadOnlySpan<float> hh, bool residual, ReadOnlySpan<float> h, Span<float> hOut, SimdTier tier)
+    /// <summary>SimpleCell with <c>residual</c> over units [0, H): tanh(s + h), s the projection plus the recurrent dot.</summary>
+    /// <remarks>Without the residual the whole step is the recurrent GEMV with the <c>AddAfterTanh</c> epilogue.</remarks>
+    public static bool SimpleResidual(ReadOnlySpan<float> s, ReadOnlySpan<float> h, Span<float> hOut, SimdTier tier)
     {
         int n = h.Length;
         int j = 0;
+        bool tiny = false;
         if (tier >= SimdTier.Vector512)
         {
-            j = Simple<FloatLanes512, Vector512<float>>(p, hh, residual, h, hOut, j);
+            tiny |= SimpleResidual<FloatLanes512, Vector512<float>>(s, h, hOut, ref j);
         }
 
         if (tier >= SimdTier.Vector256)
         {
-            j = Simple<FloatLanes256, Vector256<float>>(p, hh, residual, h, hOut, j);
+            tiny |= SimpleResidual<FloatLanes256, Vector256<float>>(s, h, hOut, ref j);
         }
 
         if (tier >= SimdTier.Vector128)
         {
-            j = Simple<FloatLanes128, Vector128<float>>(p, hh, residual, h, hOut, j);
+            tiny |= SimpleResidual<FloatLanes128, Vector128<float>>(s, h, hOut, ref j);
         }
 
         for (; j < n; j++)
         {
-            hOut[j] = CellMath.Simple(p[j], hh[j], residual, h[j]);
+            hOut[j] = CellMath.SimpleFromSum(s[j], residual: true, h[j]);
+            tiny |= Gemv.IsTiny(hOut[j]);
         }
-    }
 
-    /// <summary>Adds a bias row to each of <paramref name="rows"/> rows of width <c>bias.Length</c>, flushed.</summary>
-    public static void AddBiasRows(Span<float> y, ReadOnlySpan<float> bias, int rows)
-    {
-        int w = bias.Length;
-        for (int r = 0; r < rows; r++)
-        {
-            Span<float> row = y.Slice(r * w, w);
-            int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; j + Vector256<float>.Count <= w; j += Vector256<float>.Count)
-                {
-                    Vector256<float> s = Load<FloatLanes256, Vector256<float>>(row, j) + Load<FloatLanes256, Vector256<float>>(bias, j);
-                    FloatLanes256.Store(FloatLanes256.FlushToZero(s), ref MemoryMarshal.GetReference(row), (nuint)j);
-                }
-            }
-
-            for (; j < w; j++)
-            {
-                row[j] = XlaMath.Add(row[j], bias[j]);
-            }
-        }
+        return tiny;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -155,95 +150,91 @@ internal static class CellLanes
         where TV : struct => TL.Load(ref MemoryMarshal.GetReference(s), (nuint)at);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TL, TV>(TV v, Span<float> s, int at)
+    private static TV Store<TL, TV>(TV v, Span<float> s, int at, TV tiny)
         where TL : IFloatLanes<TV>
-        where TV : struct => TL.Store(v, ref MemoryMarshal.GetReference(s), (nuint)at);
+        where TV : struct
+    {
+        TL.Store(v, ref MemoryMarshal.GetReference(s), (nuint)at);
+        return TL.Or(tiny, Gemv.TinyMask<TL, TV>(v));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Add<TL, TV>(TV a, TV b)
         where TL : IFloatLanes<TV>
         where TV : struct => XlaMath.AddFlushed<TL, TV>(a, b);
 
-    private static int Lstm<TL, TV>(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> hi, ReadOnlySpan<float> hf, ReadOnlySpan<float> hg, ReadOnlySpan<float> ho,
-        ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> cOut, Span<float> hOut, int j)
+    /// <summary><see cref="CellMath.Interpolate"/>: fma(1 - z, n, rn(z * h)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Interpolate<TL, TV>(TV z, TV n, TV h)
+        where TL : IFloatLanes<TV>
+        where TV : struct => XlaMath.FmaFlushed<TL, TV>(XlaMath.SubFlushed<TL, TV>(TL.Create(1f), z), n, XlaMath.MulFlushed<TL, TV>(z, h));
+
+    private static bool Lstm<TL, TV>(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> si, ReadOnlySpan<float> sf, ReadOnlySpan<float> sg, ReadOnlySpan<float> so,
+        ReadOnlySpan<float> c, Span<float> cOut, Span<float> hOut, ref int j)
         where TL : IFloatLanes<TV>
         where TV : struct
     {
         int h = c.Length;
+        TV tiny = TL.Create(0f);
         for (; j + TL.Count <= h; j += TL.Count)
         {
-            TV i = XlaMath.LogisticCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(x, j), Add<TL, TV>(Load<TL, TV>(hi, j), Load<TL, TV>(b, j))));
-            TV f = XlaMath.LogisticCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(x, h + j), Add<TL, TV>(Load<TL, TV>(hf, j), Load<TL, TV>(b, h + j))));
-            TV g = XlaMath.TanhCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(x, (2 * h) + j), Add<TL, TV>(Load<TL, TV>(hg, j), Load<TL, TV>(b, (2 * h) + j))));
-            TV o = XlaMath.LogisticCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(x, (3 * h) + j), Add<TL, TV>(Load<TL, TV>(ho, j), Load<TL, TV>(b, (3 * h) + j))));
+            TV i = XlaMath.LogisticCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(x, j), Load<TL, TV>(si, j)));
+            TV f = XlaMath.LogisticCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(x, h + j), Load<TL, TV>(sf, j)));
+            TV g = XlaMath.TanhCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(x, (2 * h) + j), Load<TL, TV>(sg, j)));
+            TV o = XlaMath.LogisticCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(x, (3 * h) + j), Load<TL, TV>(so, j)));
             TV cNew = XlaMath.FmaFlushed<TL, TV>(f, Load<TL, TV>(c, j), XlaMath.MulFlushed<TL, TV>(i, g));
-            Store<TL, TV>(cNew, cOut, j);
-            Store<TL, TV>(XlaMath.MulFlushed<TL, TV>(o, XlaMath.TanhCore<TL, TV>(cNew)), hOut, j);
+            TL.Store(cNew, ref MemoryMarshal.GetReference(cOut), (nuint)j);
+            tiny = Store<TL, TV>(XlaMath.MulFlushed<TL, TV>(o, XlaMath.TanhCore<TL, TV>(cNew)), hOut, j, tiny);
         }
 
-        return j;
+        return TL.Any(tiny);
     }
 
-    private static int Gru<TL, TV>(ReadOnlySpan<float> p, ReadOnlySpan<float> hr, ReadOnlySpan<float> hz, ReadOnlySpan<float> hn, ReadOnlySpan<float> bhn, ReadOnlySpan<float> h, Span<float> hOut, int j)
+    private static bool Gru<TL, TV>(ReadOnlySpan<float> sr, ReadOnlySpan<float> sz, ReadOnlySpan<float> pn, ReadOnlySpan<float> sn, ReadOnlySpan<float> h, Span<float> hOut, ref int j)
         where TL : IFloatLanes<TV>
         where TV : struct
     {
         int n = h.Length;
-        TV one = TL.Create(1f);
+        TV tiny = TL.Create(0f);
         for (; j + TL.Count <= n; j += TL.Count)
         {
-            TV r = XlaMath.LogisticCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(p, j), Load<TL, TV>(hr, j)));
-            TV z = XlaMath.LogisticCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(p, n + j), Load<TL, TV>(hz, j)));
-            TV hnb = Add<TL, TV>(Load<TL, TV>(hn, j), Load<TL, TV>(bhn, j));
-            TV cand = XlaMath.TanhCore<TL, TV>(XlaMath.FmaFlushed<TL, TV>(r, hnb, Load<TL, TV>(p, (2 * n) + j)));
-            TV hv = Load<TL, TV>(h, j);
-            TV result = XlaMath.FmaFlushed<TL, TV>(XlaMath.SubFlushed<TL, TV>(one, z), cand, XlaMath.MulFlushed<TL, TV>(z, hv));
-            Store<TL, TV>(result, hOut, j);
+            TV r = XlaMath.LogisticCore<TL, TV>(Load<TL, TV>(sr, j));
+            TV z = XlaMath.LogisticCore<TL, TV>(Load<TL, TV>(sz, j));
+            TV cand = XlaMath.TanhCore<TL, TV>(XlaMath.FmaFlushed<TL, TV>(r, Load<TL, TV>(sn, j), Load<TL, TV>(pn, j)));
+            tiny = Store<TL, TV>(Interpolate<TL, TV>(z, cand, Load<TL, TV>(h, j)), hOut, j, tiny);
         }
 
-        return j;
+        return TL.Any(tiny);
     }
 
-    private static int Mgu<TL, TV>(ReadOnlySpan<float> p, ReadOnlySpan<float> hf, ReadOnlySpan<float> hn, ReadOnlySpan<float> bhn, bool resetGate, ReadOnlySpan<float> h, Span<float> hOut, int j)
+    private static bool Mgu<TL, TV>(ReadOnlySpan<float> sf, ReadOnlySpan<float> sn, ReadOnlySpan<float> pn, bool resetGate, ReadOnlySpan<float> h, Span<float> hOut, ref int j)
         where TL : IFloatLanes<TV>
         where TV : struct
     {
         int n = h.Length;
-        TV one = TL.Create(1f);
+        TV tiny = TL.Create(0f);
         for (; j + TL.Count <= n; j += TL.Count)
         {
-            TV f = XlaMath.LogisticCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(p, j), Load<TL, TV>(hf, j)));
-            TV pn = Load<TL, TV>(p, n + j);
-            TV hnv = Load<TL, TV>(hn, j);
-            TV pre = resetGate
-                ? XlaMath.FmaFlushed<TL, TV>(Add<TL, TV>(hnv, Load<TL, TV>(bhn, j)), f, pn)
-                : Add<TL, TV>(pn, hnv);
-            TV cand = XlaMath.TanhCore<TL, TV>(pre);
-            TV hv = Load<TL, TV>(h, j);
-            TV result = XlaMath.FmaFlushed<TL, TV>(XlaMath.SubFlushed<TL, TV>(one, f), cand, XlaMath.MulFlushed<TL, TV>(f, hv));
-            Store<TL, TV>(result, hOut, j);
+            TV f = XlaMath.LogisticCore<TL, TV>(Load<TL, TV>(sf, j));
+            TV pre = resetGate ? XlaMath.FmaFlushed<TL, TV>(Load<TL, TV>(sn, j), f, Load<TL, TV>(pn, j)) : Load<TL, TV>(sn, j);
+            tiny = Store<TL, TV>(Interpolate<TL, TV>(f, XlaMath.TanhCore<TL, TV>(pre), Load<TL, TV>(h, j)), hOut, j, tiny);
         }
 
-        return j;
+        return TL.Any(tiny);
     }
 
-    private static int Simple<TL, TV>(ReadOnlySpan<float> p, ReadOnlySpan<float> hh, bool residual, ReadOnlySpan<float> h, Span<float> hOut, int j)
+    private static bool SimpleResidual<TL, TV>(ReadOnlySpan<float> s, ReadOnlySpan<float> h, Span<float> hOut, ref int j)
         where TL : IFloatLanes<TV>
         where TV : struct
     {
         int n = h.Length;
+        TV tiny = TL.Create(0f);
         for (; j + TL.Count <= n; j += TL.Count)
         {
-            TV pre = Add<TL, TV>(Load<TL, TV>(p, j), Load<TL, TV>(hh, j));
-            if (residual)
-            {
-                pre = Add<TL, TV>(pre, Load<TL, TV>(h, j));
-            }
-
-            Store<TL, TV>(XlaMath.TanhCore<TL, TV>(pre), hOut, j);
+            tiny = Store<TL, TV>(XlaMath.TanhCore<TL, TV>(Add<TL, TV>(Load<TL, TV>(s, j), Load<TL, TV>(h, j))), hOut, j, tiny);
         }
 
-        return j;
+        return TL.Any(tiny);
     }
 }

@@ -1,3 +1,4 @@
+using LaxScan.Kernels;
 using LaxScan.Numerics;
 
 namespace LaxScan.Linen.Recurrent.Kernels;
@@ -8,6 +9,11 @@ namespace LaxScan.Linen.Recurrent.Kernels;
 /// A step is <c>Project</c> (the input dots, which do not depend on the carry, so they can run for many steps at once
 /// with each step's own bits) and then <see cref="Step"/> (the recurrent dots and the elementwise part).
 /// </summary>
+/// <remarks>
+/// Each Dense bias is added by the GEMV's <c>AddAfter</c> epilogue, <c>rn(dot + b)</c> flushed, which is XLA's
+/// separate add after the dot (docs/parity.md, "Which adds are fused into a GEMV"); so is the recurrent dot's sum
+/// with the input projection where the cell adds them with nothing in between.
+/// </remarks>
 internal abstract class CellProgram : IDisposable
 {
     private readonly float[] _inputBias;
@@ -40,22 +46,31 @@ internal abstract class CellProgram : IDisposable
     protected SimdTier Tier { get; }
 
     /// <summary>
-    /// The input projections of <paramref name="rows"/> steps, x row-major (rows x F), into p (rows x
-    /// <see cref="ProjectionWidth"/>): <c>x @ W_i</c>, plus the input Dense's bias for the cells whose input Dense has one.
+    /// The input projections of <paramref name="rows"/> steps, x row-major (exactly rows x F), into p (rows x
+    /// <see cref="ProjectionWidth"/>): <c>x @ W_i</c>, plus the input Dense's bias (the <c>AddAfter</c> epilogue) for
+    /// the cells whose input Dense has one.
     /// </summary>
-    public void Project(ReadOnlySpan<float> x, int rows, Span<float> p)
+    /// <param name="x">The inputs of the steps.</param>
+    /// <param name="rows">How many steps.</param>
+    /// <param name="p">Their projections.</param>
+    /// <param name="cancel">Checked between blocks of rows of a large product.</param>
+    public void Project(float[] x, int rows, float[] p, CancellationToken cancel)
     {
-        Input.MultiplyRows(x, rows, p);
         if (_inputBias.Length > 0)
         {
-            CellLanes.AddBiasRows(p, _inputBias, rows);
+            Input.MultiplyRows<GemvEpilogues.AddAfter>(x, rows, p, _inputBias, cancel);
+        }
+        else
+        {
+            Input.MultiplyRows<GemvEpilogues.Identity>(x, rows, p, [], cancel);
         }
     }
 
     /// <summary>One step: reads <c>state.H</c> (and <c>state.C</c>), writes the next carry into <c>state.Next*</c>.</summary>
-    /// <param name="p">This step's row of <see cref="Project"/>.</param>
+    /// <param name="p">Projections from <see cref="Project"/>; this step's row starts at <paramref name="offset"/>.</param>
+    /// <param name="offset">Where this step's row of <paramref name="p"/> starts.</param>
     /// <param name="state">The carry buffers.</param>
-    public abstract void Step(ReadOnlySpan<float> p, CellState state);
+    public abstract void Step(float[] p, int offset, CellState state);
 
     /// <summary>Stops the GEMV threads.</summary>
     public void Dispose()
@@ -86,6 +101,7 @@ internal sealed class CellState
         NextH = new float[features];
         C = carryCount == 2 ? new float[features] : [];
         NextC = carryCount == 2 ? new float[features] : [];
+        HClean = true;
     }
 
     /// <summary>The hidden state h.</summary>
@@ -97,6 +113,12 @@ internal sealed class CellState
     public float[] NextH { get; private set; }
 
     public float[] NextC { get; private set; }
+
+    /// <summary>Whether h is known to hold no tiny value (nonzero below 2^-40), so the GEMVs need not scan it.</summary>
+    public bool HClean { get; private set; }
+
+    /// <summary>What the step says of <see cref="NextH"/>: true when it may hold a tiny value.</summary>
+    public bool NextHTiny { get; set; } = true;
 
     /// <summary>Loads a carry row (parts in Flax's order: (c, h) or h), flushed.</summary>
     public void Load(RnnCarry carry, int row)
@@ -116,6 +138,8 @@ internal sealed class CellState
                 C[j] = XlaMath.FlushToZero(c[j]);
             }
         }
+
+        HClean = !Gemv.NeedsFlush(H);
     }
 
     /// <summary>Writes the current carry into row <paramref name="row"/> of <paramref name="carry"/>.</summary>
@@ -134,5 +158,7 @@ internal sealed class CellState
     {
         (H, NextH) = (NextH, H);
         (C, NextC) = (NextC, C);
+        HClean = !NextHTiny;
+        NextHTiny = true;
     }
 }
