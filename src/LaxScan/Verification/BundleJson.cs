@@ -20,6 +20,9 @@ internal static class BundleJson
     public static uint[] UInt32Array(JsonElement v, Func<string> where) =>
         Array(v, where, "a list of uint32 bit patterns", "a uint32", static (JsonElement e, out uint x) => e.TryGetUInt32(out x));
 
+    public static long[] Int64Array(JsonElement v, Func<string> where) =>
+        Array(v, where, "a list of integers", "an int64", static (JsonElement e, out long x) => e.TryGetInt64(out x));
+
     public static ulong[] UInt64Array(JsonElement v, Func<string> where) =>
         Array(v, where, "a list of unsigned integers", "an unsigned integer", static (JsonElement e, out ulong x) => e.TryGetUInt64(out x));
 

@@ -39,6 +39,15 @@ internal sealed class RnnCaseHandler : ICaseHandler
         }
 
         JsonElement options = c.Get("options");
+        string Where(string name) => $"case '{c.Id}' ({c.Kind}) field \"options.{name}\"";
+        if (options.ValueKind != JsonValueKind.Object)
+        {
+            throw new ReferenceBundleException($"case '{c.Id}' ({c.Kind}) field \"options\" is not an object");
+        }
+
+        bool Flag(string name) => !options.TryGetProperty(name, out JsonElement v) || v.ValueKind is JsonValueKind.Null or JsonValueKind.False
+            ? false
+            : v.ValueKind == JsonValueKind.True ? true : throw new ReferenceBundleException($"{Where(name)} is not true or false");
         RecurrentCell Cell() => CreateCell(c.String("cell"), c.Int32("hidden"), exact ? Initializers.LecunNormal() : Initializers.Orthogonal());
         Variables Params(Func<Variables> init)
         {
@@ -66,11 +75,11 @@ internal sealed class RnnCaseHandler : ICaseHandler
 
         var input = new RnnInput(x)
         {
-            ReturnCarry = Flag(options, "return_carry"),
-            Reverse = Flag(options, "reverse"),
-            KeepOrder = Flag(options, "keep_order"),
-            TimeMajor = Flag(options, "time_major"),
-            SeqLengths = options.TryGetProperty("seq_lengths", out JsonElement l) ? [.. l.EnumerateArray().Select(e => e.GetInt64())] : null,
+            ReturnCarry = Flag("return_carry"),
+            Reverse = Flag("reverse"),
+            KeepOrder = Flag("keep_order"),
+            TimeMajor = Flag("time_major"),
+            SeqLengths = options.TryGetProperty("seq_lengths", out JsonElement l) && l.ValueKind != JsonValueKind.Null ? BundleJson.Int64Array(l, () => Where("seq_lengths")) : null,
         };
         if (model == "bidirectional")
         {
@@ -83,7 +92,7 @@ internal sealed class RnnCaseHandler : ICaseHandler
             return;
         }
 
-        int unroll = options.TryGetProperty("unroll", out JsonElement u) ? u.GetInt32() : 1;
+        int unroll = options.TryGetProperty("unroll", out JsonElement u) && u.ValueKind != JsonValueKind.Null ? BundleJson.Int32(u, () => Where("unroll")) : 1;
         var rnn = new Rnn(Cell()) { Unroll = unroll };
         Variables vars = Params(() => rnn.Init(key, c.Flag("rows") ? Row(x) : x, linen, check.CancellationToken));
         RnnOutput output = rnn.Apply(vars, input, linen, check.CancellationToken);
@@ -120,9 +129,6 @@ internal sealed class RnnCaseHandler : ICaseHandler
             check.Float32(prefix + "_h", carry.H);
         }
     }
-
-    private static bool Flag(JsonElement options, string name) =>
-        options.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.True;
 
     private static NDArray<float> Row(NDArray<float> x) =>
         new(new Shape(x.Shape.Dimensions[1..]), x.Span[..(x.Length / x.Shape[0])].ToArray());

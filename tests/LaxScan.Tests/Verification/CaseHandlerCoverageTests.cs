@@ -69,6 +69,23 @@ public class CaseHandlerCoverageTests
         Assert.False(report.Status.Counts());
     }
 
+    [Theory]
+    [InlineData("seq_lengths", "\"4\"")]
+    [InlineData("seq_lengths", "[4, 1.5]")]
+    [InlineData("unroll", "\"two\"")]
+    [InlineData("return_carry", "1")]
+    [InlineData("reverse", "\"yes\"")]
+    public void A_malformed_rnn_option_is_a_bundle_error_naming_the_field(string option, string json)
+    {
+        // Before, these were read unchecked: a wrong type surfaced as "LaxScan failed" (or a flag read as false),
+        // blaming LaxScan for the bundle's fault.
+        using var directory = new TempDirectory();
+        var bundle = new PublishedBundle();
+        ((JsonObject)bundle.CaseFields("rnn_simple_identity")["options"]!)[option] = JsonNode.Parse(json);
+        var e = Assert.Throws<ReferenceBundleException>(() => VerifyOne(bundle.WriteTo(directory["bad"]), "rnn_simple_identity"));
+        Assert.Contains($"\"options.{option}\"", e.Message, StringComparison.Ordinal);
+    }
+
     private static CaseReport VerifyOne(string folder, string caseId)
     {
         ReferenceBundle loaded = ReferenceBundle.Load(folder);

@@ -117,6 +117,9 @@ internal sealed class PublishedBundle
         _results[(string)bundleCase["id"]!] = result;
     }
 
+    /// <summary>A case's fields, to change one of them.</summary>
+    public JsonObject CaseFields(string id) => (JsonObject)_cases.Single(c => (string)c!["id"]! == id)!;
+
     /// <summary>The result of a case, to change one bit of it.</summary>
     public JsonObject Result(string id) => (JsonObject)_results[id]!;
 
