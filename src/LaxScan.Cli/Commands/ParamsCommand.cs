@@ -46,7 +46,4 @@ internal static class ParamsCommand
         });
         return command;
     }
-
-    /// <summary>Whether an output path names a Flax checkpoint rather than a .npy array.</summary>
-    internal static bool IsCheckpoint(string path) => OutputFormats.Of(path, null) == OutputFormat.Msgpack;
 }

@@ -49,7 +49,15 @@ internal static partial class FifoOpen
                     throw new IOException($"cannot write {path}: {Marshal.GetPInvokeErrorMessage(error)}");
                 }
 
-                return new FileStream(handle, FileAccess.Write, bufferSize);
+                try
+                {
+                    return new FileStream(handle, FileAccess.Write, bufferSize);
+                }
+                catch
+                {
+                    handle.Dispose();
+                    throw;
+                }
             }
 
             int errno = Marshal.GetLastPInvokeError();

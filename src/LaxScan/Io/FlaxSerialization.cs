@@ -103,7 +103,7 @@ public static class FlaxSerialization
     public static Variables Read(Stream stream, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return FromBytes(StreamIo.Sync(ReadAllAsync(stream, NameOf(stream, name), useAsync: false, CancellationToken.None)));
+        return FromBytes(StreamIo.Sync(ReadAllAsync(stream, StreamIo.NameOf(stream, name), useAsync: false, CancellationToken.None)));
     }
 
     /// <summary>Reads a checkpoint from a stream asynchronously, as <see cref="Read(Stream, string?)"/> does.</summary>
@@ -117,7 +117,7 @@ public static class FlaxSerialization
     public static Task<Variables> ReadAsync(Stream stream, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return ReadCoreAsync(stream, NameOf(stream, name), cancellationToken);
+        return ReadCoreAsync(stream, StreamIo.NameOf(stream, name), cancellationToken);
 
         static async Task<Variables> ReadCoreAsync(Stream stream, string name, CancellationToken cancellationToken) =>
             FromBytes(await ReadAllAsync(stream, name, useAsync: true, cancellationToken).ConfigureAwait(false));
@@ -165,19 +165,23 @@ public static class FlaxSerialization
     public static Task WriteFileAsync(string path, Variables variables, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
         byte[] bytes = ToBytes(variables);
         return WriteFileCoreAsync(path, bytes, cancellationToken);
 
         static async Task WriteFileCoreAsync(string path, byte[] bytes, CancellationToken cancellationToken)
         {
-            using OutputFile file = OutputFile.Create(path);
+            // The token reaches the open too: a FIFO with no reader waits there, and a cancelled token makes no file.
+            using OutputFile file = OutputFile.Create(path, cancellationToken);
             await StreamIo.WriteAsync(file.Stream, bytes, useAsync: true, cancellationToken).ConfigureAwait(false);
             await file.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             file.Commit();
         }
     }
-
-    private static string NameOf(Stream stream, string? name) => name ?? (stream as FileStream)?.Name ?? "<stream>";
 
     /// <summary>
     /// The rest of a stream, at most 2 GiB (the most one byte array holds): a seekable stream's length is checked

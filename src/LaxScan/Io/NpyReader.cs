@@ -97,7 +97,7 @@ public static class NpyReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         DType dtype = DTypes.Of<T>();
-        return (NDArray<T>)ReadCore(stream, NameOf(stream, name), dtype);
+        return (NDArray<T>)ReadCore(stream, StreamIo.NameOf(stream, name), dtype);
     }
 
     /// <summary>Reads an array of any dtype LaxScan supports from a .npy file.</summary>
@@ -123,7 +123,7 @@ public static class NpyReader
     public static INDArray Read(Stream stream, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return ReadCore(stream, NameOf(stream, name), required: null);
+        return ReadCore(stream, StreamIo.NameOf(stream, name), required: null);
     }
 
     /// <summary>Reads and checks only the header of a .npy file: version, dtype, order and shape, not the data.</summary>
@@ -147,7 +147,7 @@ public static class NpyReader
     public static NpyHeader ReadHeader(Stream stream, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return ReadHeaderCore(stream, NameOf(stream, name), required: null);
+        return ReadHeaderCore(stream, StreamIo.NameOf(stream, name), required: null);
     }
 
     /// <summary>Reads an array whose dtype must be <typeparamref name="T"/>'s from a .npy file, asynchronously: <see cref="Read{T}(string)"/>'s rules, with a token.</summary>
@@ -181,7 +181,7 @@ public static class NpyReader
     public static Task<NDArray<T>> ReadAsync<T>(Stream stream, string? name = null, CancellationToken cancellationToken = default) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return As<T>(ReadCoreAsync(stream, NameOf(stream, name), DTypes.Of<T>(), useAsync: true, cancellationToken).AsTask());
+        return As<T>(ReadCoreAsync(stream, StreamIo.NameOf(stream, name), DTypes.Of<T>(), useAsync: true, cancellationToken).AsTask());
     }
 
     /// <summary>Reads an array of any dtype LaxScan supports from a .npy file, asynchronously: <see cref="Read(string)"/>'s rules, with a token.</summary>
@@ -211,7 +211,7 @@ public static class NpyReader
     public static Task<INDArray> ReadAsync(Stream stream, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return ReadCoreAsync(stream, NameOf(stream, name), required: null, useAsync: true, cancellationToken).AsTask();
+        return ReadCoreAsync(stream, StreamIo.NameOf(stream, name), required: null, useAsync: true, cancellationToken).AsTask();
     }
 
     private static async Task<NDArray<T>> As<T>(Task<INDArray> read) where T : unmanaged =>
@@ -222,8 +222,6 @@ public static class NpyReader
         ArgumentException.ThrowIfNullOrEmpty(path);
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, FileOptions.SequentialScan);
     }
-
-    private static string NameOf(Stream stream, string? name) => name ?? (stream as FileStream)?.Name ?? "<stream>";
 
     private static FileStream OpenReadAsync(string path)
     {

@@ -122,7 +122,8 @@ public static class NpyWriter
 
     private static async Task WriteFileAsync<T>(string path, NDArray<T> array, CancellationToken cancellationToken) where T : unmanaged
     {
-        using OutputFile file = OutputFile.Create(path);
+        // The token reaches the open too: a FIFO with no reader waits there, and a cancelled token must not make a file.
+        using OutputFile file = OutputFile.Create(path, cancellationToken);
         await WriteCoreAsync(file.Stream, array, useAsync: true, cancellationToken).ConfigureAwait(false);
         await file.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         file.Commit();

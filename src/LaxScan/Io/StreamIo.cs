@@ -13,6 +13,9 @@ namespace LaxScan.Io;
 /// </summary>
 internal static class StreamIo
 {
+    /// <summary>The name a stream goes by in error messages: the caller's, else a file stream's path, else <c>&lt;stream&gt;</c>.</summary>
+    internal static string NameOf(Stream stream, string? name) => name ?? (stream as FileStream)?.Name ?? "<stream>";
+
     /// <summary>How much one read or write hands the stream at most, and how often cancellation is checked.</summary>
     internal const int ChunkBytes = 1 << 20;
 

@@ -78,7 +78,7 @@ public static class LaxScanFunctions
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="hidden"/> &lt; 1 or <paramref name="steps"/> &lt; 0.</exception>
     /// <exception cref="InsufficientMemoryException">W (H x H float32) cannot be allocated.</exception>
     /// <exception cref="NotSupportedException">The options name a JAX release whose <c>x @ W</c> LaxScan cannot reproduce (YNNPACK, 0.8.2 to 0.9.0.1, H &gt;= 8).</exception>
-    /// <exception cref="OperationCanceledException">The token was cancelled; the destination then holds no result.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled: before the call, the destination is untouched; during the run, it holds an intermediate state, not a result.</exception>
     public static void LaxScanInModule(PrngKey key, ReadOnlySpan<float> x, int hidden, long steps, Span<float> destination, LaxScanOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= LaxScanOptions.Default;

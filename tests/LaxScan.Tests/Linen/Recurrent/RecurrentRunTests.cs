@@ -50,11 +50,23 @@ public class RecurrentRunTests
 
         // A first run warms up: code paths first met mid-run (a short last chunk, a row change) are compiled and their
         // statics made once per process, on whichever thread meets them first (other tests run in parallel).
+        // A one-time allocation (the runtime tiering a method up mid-run under load) can still land in one run; one per
+        // step lands in every run. So one of five measured runs must stay within the allowance.
         rnn.Apply(variables, batch);
-        Array.Clear(allocated);
-        rnn.Apply(variables, batch);
-        Assert.NotEqual(0, allocated[^1]);
-        Assert.InRange(allocated[^1] - allocated[1], 0, allowed);
+        var seen = new List<long>();
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            Array.Clear(allocated);
+            rnn.Apply(variables, batch);
+            Assert.NotEqual(0, allocated[^1]);
+            seen.Add(allocated[^1] - allocated[1]);
+            if (seen[^1] >= 0 && seen[^1] <= allowed)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"every run allocated more than {allowed} bytes between its first and last step: {string.Join(", ", seen)}");
     }
 
     [Fact]
@@ -70,10 +82,19 @@ public class RecurrentRunTests
             new Rnn(Cell()) { OnStep = (step, c, h) => backward[step] = GC.GetAllocatedBytesForCurrentThread() });
         Variables variables = bi.Init(PrngKey.FromSeed(2), xs);
         bi.Apply(variables, xs);   // warm-up, as above
-        bi.Apply(variables, xs);
-        Assert.Equal(0, forward[^1] - forward[1]);
-        Assert.Equal(0, backward[^1] - backward[1]);
-        Assert.NotEqual(0, backward[^1]);
+        var seen = new List<(long Forward, long Backward)>();
+        for (int attempt = 0; attempt < 5; attempt++)   // one of five runs, as above
+        {
+            bi.Apply(variables, xs);
+            Assert.NotEqual(0, backward[^1]);
+            seen.Add((forward[^1] - forward[1], backward[^1] - backward[1]));
+            if (seen[^1] == (0, 0))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"every run allocated between steps (forward, backward bytes): {string.Join(", ", seen)}");
     }
 
     public static TheoryData<string, int> TeamCases() => new()
