@@ -134,7 +134,7 @@ MUTANTS = {
           r'\g<1>15);\2\g<3>13);', 1)], None),
     'ftz-off': (
         "flush-to-zero emulation off: XlaMath.FlushToZero, FlushRounded and every lane FlushToZero return their input",
-        [('src/LaxScan/Numerics/XlaMath.cs', r'(public static float FlushToZero\(float x\)\s*\{)', r'\1 return x;', 1),
+        [('src/LaxScan/Numerics/XlaMath.cs', r'((?:public|internal) static float FlushToZero\(float x\)\s*\{)', r'\1 return x;', 1),
          ('src/LaxScan/Numerics/XlaMath.cs', r'(internal static float FlushRounded\(float rounded, double exact\)\s*\{)', r'\1 return rounded;', 1),
          ('src/LaxScan/Numerics/FloatLanes.cs', r'(public static Vector(128|256|512)<float> FlushToZero\(Vector\2<float> a\)\s*\{)', r'\1 return a;', 0)], None),
 }
