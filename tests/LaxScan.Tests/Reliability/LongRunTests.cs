@@ -96,25 +96,10 @@ public class LongRunTests
             ["run", "--hidden", "4", "--steps", "100000000", .. X, "--progress", "--out", directory["y.npy"], "--trace", directory["t.npy"]]);
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = new StringBuilder();
-        using var progressSeen = new ManualResetEventSlim();
-        Task reader = Task.Run(() =>
-        {
-            // Char by char: the progress line ends in \r, never in the newline a line reader waits for.
-            var buffer = new char[256];
-            int n;
-            while ((n = process.StandardError.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                lock (stderr)
-                {
-                    stderr.Append(buffer, 0, n);
-                    if (stderr.ToString().Contains("step ", StringComparison.Ordinal))
-                    {
-                        progressSeen.Set();
-                    }
-                }
-            }
-        });
+        using var progress = new ProgressWatch(process);
+        StringBuilder stderr = progress.Stderr;
+        ManualResetEventSlim progressSeen = progress.Seen;
+        Task reader = progress.Reader;
 
         try
         {
@@ -158,24 +143,10 @@ public class LongRunTests
             ["rnn", "--cell", "lstm", "--hidden", "1024", "--params", directory["v.msgpack"], "--x-file", directory["x.npy"], "--progress", "--out", directory["y.npy"], "--trace", directory["t.npy"]]);
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = new StringBuilder();
-        using var progressSeen = new ManualResetEventSlim();
-        Task reader = Task.Run(() =>
-        {
-            var buffer = new char[256];
-            int n;
-            while ((n = process.StandardError.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                lock (stderr)
-                {
-                    stderr.Append(buffer, 0, n);
-                    if (stderr.ToString().Contains("step ", StringComparison.Ordinal))
-                    {
-                        progressSeen.Set();
-                    }
-                }
-            }
-        });
+        using var progress = new ProgressWatch(process);
+        StringBuilder stderr = progress.Stderr;
+        ManualResetEventSlim progressSeen = progress.Seen;
+        Task reader = progress.Reader;
 
         try
         {
@@ -196,5 +167,38 @@ public class LongRunTests
         Assert.Equal(string.Empty, await stdout);
         Assert.EndsWith("error: interrupted\n", stderr.ToString(), StringComparison.Ordinal);
         Assert.Equal(kept, directory.Files().Order());
+    }
+
+    /// <summary>Reads a child's standard error as it comes and signals when a progress line ("step ...") appears.</summary>
+    private sealed class ProgressWatch : IDisposable
+    {
+        public ProgressWatch(Process process)
+        {
+            Reader = Task.Run(() =>
+            {
+                // Char by char: the progress line ends in \r, never in the newline a line reader waits for.
+                var buffer = new char[256];
+                int n;
+                while ((n = process.StandardError.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    lock (Stderr)
+                    {
+                        Stderr.Append(buffer, 0, n);
+                        if (Stderr.ToString().Contains("step ", StringComparison.Ordinal))
+                        {
+                            Seen.Set();
+                        }
+                    }
+                }
+            });
+        }
+
+        public StringBuilder Stderr { get; } = new();
+
+        public ManualResetEventSlim Seen { get; } = new();
+
+        public Task Reader { get; }
+
+        public void Dispose() => Seen.Dispose();
     }
 }
